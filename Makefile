@@ -1,0 +1,38 @@
+# Two commands for a newcomer: `make run` and `make test`. Each sets itself up first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Re-install when the dependency list changes.
+INSTALLED := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: run test lint format eval bench clean
+
+$(INSTALLED): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	# torch is pinned in pyproject.toml so pip takes the CPU build, not a multi-GB CUDA one.
+	$(BIN)/python -m pip install --quiet -e '.[test,eval]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+run: $(INSTALLED)
+	$(BIN)/commission-bot run
+
+test: $(INSTALLED)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+lint format: $(INSTALLED)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+eval: $(INSTALLED)
+	$(BIN)/commission-bot eval
+
+bench: $(INSTALLED)
+	$(BIN)/commission-bot bench
+
+clean:
+	rm -rf var .pytest_cache .ruff_cache

@@ -1,0 +1,153 @@
+"""`commission-bot`: index, ask, run (and eval, bench). Flags override environment settings."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from bot.config import Settings
+from bot.terminal import ProgressBar, console_chat, format_reply
+from index.engine import Engine
+from index.store import BuildInProgress
+
+logger = logging.getLogger("commission_bot")
+
+
+def configure_logging(level: str) -> None:
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    logging.basicConfig(
+        level=getattr(logging, level.upper(), logging.INFO),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in ("sentence_transformers", "transformers", "faiss", "httpx", "huggingface_hub", "aiogram.event"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        hf_logging.set_verbosity_error()
+    except ImportError:  # transformers is a dependency; only a broken install lands here
+        pass
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {}
+    if getattr(args, "documents", None):
+        overrides["documents_dir"] = Path(args.documents)
+    if getattr(args, "index_dir", None):
+        overrides["index_dir"] = Path(args.index_dir)
+    return Settings(**overrides)
+
+
+def _build(engine: Engine, full: bool) -> int:
+    bar = ProgressBar()
+    try:
+        report = engine.build(full=full, progress=bar)
+    except BuildInProgress as exc:
+        bar.close()
+        print(f"Not started: {exc}", file=sys.stderr)
+        return 2
+    bar.close()
+    print(report.summary(), file=sys.stderr)
+    return 0
+
+
+def _ready_engine(settings: Settings) -> Engine:
+    """Load the index, building it first if there is none; note (not wait for) a stale one."""
+    engine = Engine.from_settings(settings)
+    if engine.load() is None:
+        print(f"No index in {settings.index_dir} yet: building it from {settings.documents_dir}.", file=sys.stderr)
+        bar = ProgressBar()
+        report = engine.build(progress=bar)
+        bar.close()
+        print(report.summary(), file=sys.stderr)
+    elif engine.is_stale():
+        print(
+            "Note: the documents changed since the index was built; answers come from the existing index. "
+            "Run `commission-bot index` to update it.",
+            file=sys.stderr,
+        )
+    return engine
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    return _build(Engine.from_settings(settings), args.full)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    engine = _ready_engine(_settings(args))
+    questions = [args.question] if args.question else (line.strip() for line in sys.stdin)
+    for question in questions:
+        if not question:
+            continue
+        reply = engine.ask(question, k=args.k)
+        if args.json:
+            print(json.dumps(reply.as_json(), ensure_ascii=False), flush=True)
+        else:
+            print(format_reply(reply) + "\n", flush=True)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if settings.bot_token is None:
+        engine = _ready_engine(settings)
+        print(
+            "No BOT_TOKEN set: answering here in the console.\n"
+            "To connect Telegram: create a bot with @BotFather, then set BOT_TOKEN=<token> "
+            "(in the environment or .env) and run `commission-bot run` again.",
+            file=sys.stderr,
+        )
+        console_chat(engine)
+        return 0
+    from bot.runners import run_bot  # aiogram is only needed when Telegram is used
+
+    return run_bot(settings)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="commission-bot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def with_paths(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--documents", metavar="DIR", help="documents folder (DOCUMENTS_DIR)")
+        p.add_argument("--index-dir", metavar="DIR", help="index folder (INDEX_DIR)")
+        return p
+
+    p = with_paths(sub.add_parser("index", help="build or update the index from the documents folder"))
+    p.add_argument("--full", action="store_true", help="rebuild every vector instead of only changed documents")
+    p.set_defaults(func=cmd_index)
+
+    p = with_paths(sub.add_parser("ask", help="answer a question (or one per line from stdin)"))
+    p.add_argument("question", nargs="?", metavar="QUESTION")
+    p.add_argument("--json", action="store_true", help="one JSON object per question")
+    p.add_argument("-k", type=int, default=None, metavar="N", help="passages to return (TOP_K)")
+    p.set_defaults(func=cmd_ask)
+
+    p = with_paths(sub.add_parser("run", help="the Telegram bot if BOT_TOKEN is set, else a console chat"))
+    p.set_defaults(func=cmd_run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings_level = Settings().log_level
+    except Exception:  # invalid settings are reported below, when the command reads them
+        settings_level = "INFO"
+    configure_logging(settings_level)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

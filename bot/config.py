@@ -1,0 +1,55 @@
+"""All settings of the application: the engine's plus Telegram's. Environment and `.env`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import NoDecode
+
+from index.config import EngineSettings
+
+TELEGRAM_API_DEFAULT = "https://api.telegram.org"
+IdList = Annotated[frozenset[int], NoDecode]
+
+
+class Settings(EngineSettings):
+    bot_token: SecretStr | None = Field(
+        None, description="Telegram bot token from BotFather; without it `run` opens a console chat"
+    )
+    telegram_api_url: str = Field(
+        TELEGRAM_API_DEFAULT, description="Bot API server (a self-hosted telegram-bot-api, or a test server)"
+    )
+    webhook_url: str | None = Field(None, description="Public HTTPS URL for webhook mode; polling when unset")
+    webhook_secret: SecretStr | None = Field(
+        None, description="Secret token Telegram must send with each webhook request (required in webhook mode)"
+    )
+    webhook_host: str = Field("0.0.0.0", description="Address the webhook server listens on")
+    webhook_port: int = Field(8080, description="Port the webhook server listens on")
+    webhook_path: str = Field("/telegram/webhook", description="Path of the webhook endpoint")
+    admin_ids: IdList = Field(
+        frozenset(), description="Telegram user ids allowed to reindex, upload and see /stats (comma-separated)"
+    )
+    allowed_user_ids: IdList = Field(
+        frozenset(), description="When set (with or without ALLOWED_CHAT_IDS), only these users may ask"
+    )
+    allowed_chat_ids: IdList = Field(frozenset(), description="When set, groups/chats whose members may ask")
+    rate_limit_per_minute: int = Field(20, description="Questions one user may ask per minute")
+    upload_max_mb: float = Field(
+        20.0, description="Largest document an admin may upload (Telegram's own limit is 20 MB)"
+    )
+    answer_workers: int = Field(2, description="Threads that compute answers (the event loop never waits on the model)")
+    log_level: str = Field("INFO", description="Logging level")
+
+    @field_validator("admin_ids", "allowed_user_ids", "allowed_chat_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(int(part) for part in value.replace(";", ",").split(",") if part.strip())
+        if isinstance(value, int):
+            return frozenset({value})
+        return value
+
+    @property
+    def access_restricted(self) -> bool:
+        return bool(self.allowed_user_ids or self.allowed_chat_ids)

@@ -1,0 +1,235 @@
+"""Build a new index version from the documents folder: incremental by default.
+
+Pipeline: list files -> fingerprint each -> reuse unchanged documents as they are, read and split
+new or changed ones -> embed only texts whose vectors are not already known -> write the version
+(SQLite, FAISS, BM25) into a staging folder -> publish it atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from index.background import BACKGROUND_SENTENCES
+from index.embedding.embedder import Embedder
+from index.lexical import BM25Index, Stemmer
+from index.loader import DocumentFile, fingerprint, list_document_files, read_document
+from index.models import BuildReport, SkippedFile
+from index.readers import UnreadableDocument
+from index.snapshot import ChunkRecord, DocumentRow, Snapshot, seal, write_database, write_vectors
+from index.splitter import SplitterConfig, split_text
+from index.store import DATABASE, VersionStore
+
+logger = logging.getLogger(__name__)
+
+# (stage, done, total): stages are "reading", "embedding", "writing", "publishing".
+ProgressCallback = Callable[[str, int, int], None]
+EMBED_BATCH = 128
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class BuildOptions:
+    documents_dir: Path
+    max_file_bytes: int
+    splitter: SplitterConfig
+    full: bool = False
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    pass
+
+
+class _VectorPool:
+    """Vectors by text hash: reused from the previous version, or embedded once in batches."""
+
+    def __init__(self, embedder: Embedder, known: dict[str, np.ndarray]) -> None:
+        self.embedder = embedder
+        self.known = known
+        self.pending: dict[str, str] = {}
+        self.embedded = 0
+
+    def want(self, digest: str, text: str) -> None:
+        if digest not in self.known:
+            self.pending.setdefault(digest, text)
+
+    def embed_pending(self, progress: ProgressCallback, done_before: int, total: int) -> int:
+        # Similar lengths in one batch means less padding, hence fewer wasted FLOPs.
+        items = sorted(self.pending.items(), key=lambda kv: len(kv[1]))
+        done = done_before
+        for start in range(0, len(items), EMBED_BATCH):
+            batch = items[start : start + EMBED_BATCH]
+            vectors = self.embedder.embed_documents([text for _, text in batch])
+            for (digest, _), vector in zip(batch, vectors, strict=True):
+                self.known[digest] = vector
+            done += len(batch)
+            self.embedded += len(batch)
+            progress("embedding", done, total)
+        self.pending.clear()
+        return done
+
+    def matrix(self, digests: list[str], dimension: int) -> np.ndarray:
+        if not digests:
+            return np.zeros((0, dimension), dtype=np.float32)
+        return np.stack([self.known[d] for d in digests]).astype(np.float32)
+
+
+def source_stamps(documents_dir: Path) -> dict[str, list[int]]:
+    """Size and mtime of every candidate file: enough to tell, without reading, that the folder changed."""
+    files, _ = list_document_files(documents_dir)
+    stamps: dict[str, list[int]] = {}
+    for file in files:
+        try:
+            st = file.path.stat()
+            stamps[file.relative] = [st.st_size, st.st_mtime_ns]
+        except OSError:
+            stamps[file.relative] = [-1, -1]
+    return stamps
+
+
+def _reusable(previous: Snapshot | None, embedder: Embedder, full: bool) -> Snapshot | None:
+    if previous is None or full:
+        return None
+    if previous.model != embedder.name or previous.manifest.get("dimension") != embedder.dimension:
+        logger.info("model changed (%s -> %s): rebuilding every vector", previous.model, embedder.name)
+        return None
+    return previous
+
+
+def build(
+    store: VersionStore,
+    embedder: Embedder,
+    options: BuildOptions,
+    previous: Snapshot | None,
+    stemmer: Stemmer,
+    progress: ProgressCallback = _no_progress,
+) -> BuildReport:
+    """Build and publish a new version. Raises BuildInProgress if another build holds the lock."""
+    started = time.monotonic()
+    report = BuildReport(full=options.full)
+    with store.build_lock():
+        store.clean_up()
+        old = _reusable(previous, embedder, options.full)
+        old_docs = {d.path: i for i, d in enumerate(old.documents)} if old else {}
+        previous_hashes = {d.path: d.content_hash for d in previous.documents} if previous else {}
+        chunk_known, sentence_known = old.vectors_by_hash() if old else ({}, {})
+        chunks_pool = _VectorPool(embedder, chunk_known)
+        sentences_pool = _VectorPool(embedder, sentence_known)
+
+        files, skipped = list_document_files(options.documents_dir)
+        report.skipped.extend(skipped)
+        documents: list[DocumentRow] = []
+        chunks: list[ChunkRecord] = []
+        for done, file in enumerate(files, 1):
+            try:
+                _add_document(file, options, old, old_docs, previous_hashes, documents, chunks, report)
+            except UnreadableDocument as exc:
+                logger.warning("skipped %s: %s", file.relative, exc)
+                report.skipped.append(SkippedFile(file.relative, str(exc)))
+            except Exception as exc:  # a reader bug must not stop the other files
+                logger.exception("skipped %s: unexpected error", file.relative)
+                report.skipped.append(SkippedFile(file.relative, f"unexpected error ({type(exc).__name__})"))
+            progress("reading", done, len(files))
+        indexed = {d.path for d in documents}
+        report.removed = sorted(p for p in previous_hashes if p not in indexed)
+
+        for chunk in chunks:
+            chunks_pool.want(chunk.text_hash, chunk.text)
+            for start, end, digest in chunk.sentences:
+                sentences_pool.want(digest, chunk.text[start:end])
+        background_hashes = [text_hash(s) for s in BACKGROUND_SENTENCES]
+        for digest, sentence in zip(background_hashes, BACKGROUND_SENTENCES, strict=True):
+            sentences_pool.want(digest, sentence)
+        total = len(chunks_pool.pending) + len(sentences_pool.pending)
+        progress("embedding", 0, total)
+        done = chunks_pool.embed_pending(progress, 0, total)
+        sentences_pool.embed_pending(progress, done, total)
+        report.embedded_texts = chunks_pool.embedded + sentences_pool.embedded
+
+        staged = store.stage()
+        progress("writing", 0, 3)
+        write_database(staged.path / DATABASE, documents, chunks)
+        progress("writing", 1, 3)
+        dim = embedder.dimension
+        chunk_matrix = chunks_pool.matrix([c.text_hash for c in chunks], dim)
+        sentence_matrix = sentences_pool.matrix([d for c in chunks for _, _, d in c.sentences], dim)
+        write_vectors(staged.path, chunk_matrix, sentence_matrix, dim)
+        BM25Index.build([c.text for c in chunks], stemmer).save(staged.path)
+        np.save(staged.path / "background.npy", sentences_pool.matrix(background_hashes, dim))
+        progress("writing", 2, 3)
+        report.documents, report.chunks, report.version = len(documents), len(chunks), staged.name
+        seal(
+            staged.path,
+            {
+                "version": staged.name,
+                "model": embedder.name,
+                "dimension": dim,
+                "documents": len(documents),
+                "chunks": len(chunks),
+                "sentences": int(sentence_matrix.shape[0]),
+                "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
+                "splitter": {"max_chars": options.splitter.max_chars},
+                "sources": source_stamps(options.documents_dir),
+            },
+        )
+        progress("writing", 3, 3)
+        progress("publishing", 0, 1)
+        store.publish(staged)
+        progress("publishing", 1, 1)
+    report.seconds = time.monotonic() - started
+    logger.info("%s", report.summary())
+    return report
+
+
+def _add_document(
+    file: DocumentFile,
+    options: BuildOptions,
+    old: Snapshot | None,
+    old_docs: dict[str, int],
+    previous_hashes: dict[str, str],
+    documents: list[DocumentRow],
+    chunks: list[ChunkRecord],
+    report: BuildReport,
+) -> None:
+    digest = fingerprint(file, options.max_file_bytes)
+    old_index = old_docs.get(file.relative)
+    doc_id = len(documents)
+    if file.relative not in previous_hashes:
+        outcome = report.added
+    elif previous_hashes[file.relative] != digest:
+        outcome = report.changed
+    else:
+        outcome = report.unchanged
+    if old is not None and old_index is not None and old.documents[old_index].content_hash == digest:
+        # Unchanged: copy its rows as they are, without parsing the file again.
+        documents.append(old.documents[old_index])
+        for c in np.flatnonzero(old.chunk_document == old_index):
+            text = old.chunk_text[c]
+            sentences = [
+                (int(old.sentence_span[s][0]), int(old.sentence_span[s][1]), old.sentence_hash[s])
+                for s in old.sentences_of(int(c))
+            ]
+            chunks.append(ChunkRecord(doc_id, int(old.chunk_position[c]), text, old.chunk_hash[c], sentences))
+        outcome.append(file.relative)
+        return
+    document = read_document(file, options.max_file_bytes)
+    drafts = split_text(document.text, options.splitter)
+    if not drafts:
+        raise UnreadableDocument("no sentences found in the text")
+    documents.append(
+        DocumentRow(file.relative, document.content_hash, document.format, document.meta, len(document.text))
+    )
+    for position, draft in enumerate(drafts):
+        sentences = [(a, b, text_hash(draft.text[a:b])) for a, b in draft.sentences]
+        chunks.append(ChunkRecord(doc_id, position, draft.text, text_hash(draft.text), sentences))
+    outcome.append(file.relative)

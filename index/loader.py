@@ -1,0 +1,90 @@
+"""Walk the documents folder: read what can be read, report everything else by name and reason."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.metadata import is_sidecar, make_meta, read_sidecar, split_front_matter
+from index.models import LoadedDocument, SkippedFile
+from index.readers import READERS, UnreadableDocument
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DocumentFile:
+    path: Path
+    relative: str
+
+
+def list_document_files(root: Path) -> tuple[list[DocumentFile], list[SkippedFile]]:
+    """Every candidate file under ``root`` (sorted), and the ones refused before reading."""
+    files: list[DocumentFile] = []
+    skipped: list[SkippedFile] = []
+    if not root.is_dir():
+        return files, skipped
+    real_root = root.resolve()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            relative = path.relative_to(root).as_posix()
+            if name.startswith(".") or is_sidecar(path):
+                continue
+            if path.is_symlink():
+                target = path.resolve()
+                if not target.is_relative_to(real_root):
+                    skipped.append(SkippedFile(relative, "symlink points outside the documents folder"))
+                    continue
+            if path.suffix.lower() not in READERS:
+                skipped.append(SkippedFile(relative, f"unsupported format '{path.suffix or name}'"))
+                continue
+            files.append(DocumentFile(path, relative))
+    return files, skipped
+
+
+def _read_bytes(file: DocumentFile, max_bytes: int) -> tuple[bytes, dict[str, str], bytes]:
+    try:
+        size = file.path.stat().st_size
+        if size == 0:
+            raise UnreadableDocument("empty file")
+        if size > max_bytes:
+            raise UnreadableDocument(f"too large ({size / 1e6:.1f} MB, limit {max_bytes / 1e6:.1f} MB)")
+        data = file.path.read_bytes()
+        fields, sidecar_bytes = read_sidecar(file.path)
+    except OSError as exc:
+        raise UnreadableDocument(f"cannot read ({exc.strerror or exc})") from exc
+    return data, fields, sidecar_bytes
+
+
+def _digest(data: bytes, sidecar_bytes: bytes) -> str:
+    return hashlib.sha256(data + b"\0meta\0" + sidecar_bytes).hexdigest()
+
+
+def fingerprint(file: DocumentFile, max_bytes: int) -> str:
+    """The content hash that decides whether a document changed, without parsing it."""
+    data, _, sidecar_bytes = _read_bytes(file, max_bytes)
+    return _digest(data, sidecar_bytes)
+
+
+def read_document(file: DocumentFile, max_bytes: int) -> LoadedDocument:
+    """Read one file into a document, or raise UnreadableDocument with the reason."""
+    data, fields, sidecar_bytes = _read_bytes(file, max_bytes)
+    suffix = file.path.suffix.lower()
+    text = READERS[suffix](data)
+    if suffix in (".txt", ".md"):
+        front, text = split_front_matter(text, file.relative)
+        fields = {**front, **fields}
+    if not text.strip():
+        raise UnreadableDocument("empty file (no text)")
+    return LoadedDocument(
+        path=file.relative,
+        text=text,
+        meta=make_meta(fields, file.path, text),
+        content_hash=_digest(data, sidecar_bytes),
+        format=suffix.lstrip("."),
+    )

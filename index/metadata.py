@@ -1,0 +1,79 @@
+"""Document metadata: a YAML front-matter block at the top of a .txt/.md file, or a sidecar file.
+
+The sidecar sits next to the document and is named after it plus ``.meta.yaml``:
+
+    documents/report.pdf
+    documents/report.pdf.meta.yaml     # title: ..., source: ..., place: ..., date: ...
+
+A sidecar leaves the document byte-for-byte unchanged, which is what we want for originals.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import yaml
+
+from index.models import DocumentMeta
+
+logger = logging.getLogger(__name__)
+
+SIDECAR_SUFFIX = ".meta.yaml"
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.DOTALL)
+_FIELDS = ("title", "source", "place", "date", "language")
+
+
+def sidecar_path(document: Path) -> Path:
+    return document.with_name(document.name + SIDECAR_SUFFIX)
+
+
+def is_sidecar(path: Path) -> bool:
+    return path.name.endswith(SIDECAR_SUFFIX)
+
+
+def _parse_yaml(text: str, where: str) -> dict[str, str]:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        logger.warning("%s: metadata is not valid YAML, ignored (%s)", where, str(exc).splitlines()[0])
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: str(data[k]).strip() for k in _FIELDS if data.get(k) is not None}
+
+
+def split_front_matter(text: str, where: str) -> tuple[dict[str, str], str]:
+    """Return (metadata, body) for text that may open with a ``---`` YAML block."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    return _parse_yaml(match.group(1), where), text[match.end() :]
+
+
+def read_sidecar(document: Path) -> tuple[dict[str, str], bytes]:
+    path = sidecar_path(document)
+    if not path.is_file():
+        return {}, b""
+    raw = path.read_bytes()
+    return _parse_yaml(raw.decode("utf-8", errors="replace"), path.name), raw
+
+
+def default_title(document: Path, text: str) -> str:
+    """The first Markdown heading, else the file name made readable."""
+    heading = re.search(r"^#\s+(.+)$", text[:2000], re.MULTILINE)
+    if heading:
+        return heading.group(1).strip()
+    name = document.name.split(".")[0]
+    return re.sub(r"[-_]+", " ", name).strip().capitalize() or document.name
+
+
+def make_meta(fields: dict[str, str], document: Path, text: str) -> DocumentMeta:
+    return DocumentMeta(
+        title=fields.get("title") or default_title(document, text),
+        source=fields.get("source", ""),
+        place=fields.get("place", ""),
+        date=fields.get("date", ""),
+        language=fields.get("language", ""),
+    )

@@ -1,0 +1,118 @@
+"""Hybrid retrieval: dense (chunk and sentence vectors) fused with BM25 where BM25 means something.
+
+Three signals score a chunk:
+- the cosine of the question to the whole chunk,
+- the cosine of the question to the chunk's best sentence (a precise fact in a long chunk),
+- BM25 over stemmed words, normalised by the best score this question could reach (not by
+  the best score observed, which turns noise into a full vote).
+BM25 votes only in proportion to how much of the question's vocabulary the corpus knows: an
+English question over Russian documents shares almost no stems with them, so its BM25 ranking
+is noise and is ignored, while a Russian question gets the full lexical signal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.snapshot import Snapshot
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    candidates: int = 50  # taken from each signal before fusion
+    sentence_weight: float = 0.5  # chunk score = (1 - w) * chunk cosine + w * best sentence cosine
+    lexical_weight: float = 0.2
+    lexical_gate: float = 0.3  # vocabulary coverage below which BM25 gets no vote
+    number_weight: float = 0.05  # numbers shared with the question, in any language
+    mode: str = "hybrid"  # "hybrid", or "dense" / "lexical" alone (for evaluation)
+
+
+@dataclass(frozen=True)
+class ScoredChunk:
+    chunk: int
+    score: float  # the fused score that ranks chunks
+    dense: float  # the dense part of the score alone
+    sentence_scores: np.ndarray  # cosine of each of the chunk's sentences, in order
+    lexical: float  # normalised BM25 of words and numbers, in [0, ~1] each
+
+
+@dataclass(frozen=True)
+class QuestionSignals:
+    lexical_weight: float  # the BM25 weight this question earned (0 when the corpus does not speak its language)
+    number_weight: float
+    terms: frozenset[str]
+
+
+def lexical_gate(coverage: float, config: RetrievalConfig) -> float:
+    if coverage <= config.lexical_gate:
+        return 0.0
+    return (coverage - config.lexical_gate) / (1.0 - config.lexical_gate)
+
+
+def _reconstruct(index, ids: np.ndarray) -> np.ndarray:
+    if len(ids) == 0:
+        return np.zeros((0, index.d), dtype=np.float32)
+    return index.reconstruct_batch(ids.astype(np.int64))
+
+
+def retrieve(
+    snapshot: Snapshot,
+    query_vector: np.ndarray,
+    question: str,
+    k: int,
+    config: RetrievalConfig,
+    excluded_documents: frozenset[int] = frozenset(),
+) -> tuple[list[ScoredChunk], QuestionSignals]:
+    n = snapshot.n_chunks
+    lexical = snapshot.bm25.search(question)
+    weight = {"hybrid": config.lexical_weight * lexical_gate(lexical.coverage, config), "dense": 0.0}
+    signals = QuestionSignals(
+        weight.get(config.mode, 1.0),
+        0.0 if config.mode == "dense" else config.number_weight,
+        frozenset(snapshot.bm25.stemmer.terms(question)),
+    )
+    if n == 0:
+        return [], signals
+    query = np.ascontiguousarray(query_vector.reshape(1, -1), dtype=np.float32)
+    # Masked documents (evaluation) can crowd the top: ask FAISS for more to compensate.
+    extra = 10 * len(excluded_documents)
+    c = min(n, config.candidates + extra)
+    _, chunk_ids = snapshot.chunk_vectors.search(query, c)
+    n_sent = snapshot.sentence_vectors.ntotal
+    _, sentence_ids = snapshot.sentence_vectors.search(query, min(n_sent, 2 * config.candidates + extra))
+    candidates: set[int] = set()
+    if config.mode != "lexical":
+        candidates.update(chunk_ids[0][chunk_ids[0] >= 0].tolist())
+        candidates.update(snapshot.sentence_chunk[sentence_ids[0][sentence_ids[0] >= 0]].tolist())
+    for weight, scores in ((signals.lexical_weight, lexical.scores), (signals.number_weight, lexical.number_scores)):
+        if weight > 0:
+            top = np.argpartition(-scores, c - 1)[:c] if n > c else np.arange(n)
+            candidates.update(int(i) for i in top if scores[i] > 0)
+    if excluded_documents:
+        candidates = {i for i in candidates if int(snapshot.chunk_document[i]) not in excluded_documents}
+    if not candidates:
+        return [], signals
+
+    chunk_rows = np.fromiter(sorted(candidates), dtype=np.int64)
+    chunk_cos = _reconstruct(snapshot.chunk_vectors, chunk_rows) @ query[0]
+    ranges = [snapshot.sentences_of(int(i)) for i in chunk_rows]
+    sentence_rows = np.fromiter((s for r in ranges for s in r), dtype=np.int64)
+    sentence_cos = _reconstruct(snapshot.sentence_vectors, sentence_rows) @ query[0]
+    ceiling = max(lexical.ceiling, 1e-9)
+    number_ceiling = max(lexical.number_ceiling, 1e-9)
+    scored: list[ScoredChunk] = []
+    offset = 0
+    for row, cos, r in zip(chunk_rows, chunk_cos, ranges, strict=True):
+        sentences = sentence_cos[offset : offset + len(r)]
+        offset += len(r)
+        best_sentence = float(sentences.max()) if len(sentences) else float(cos)
+        dense = (1 - config.sentence_weight) * float(cos) + config.sentence_weight * best_sentence
+        words = float(lexical.scores[row]) / ceiling
+        numbers = float(lexical.number_scores[row]) / number_ceiling
+        lex = signals.lexical_weight * words + signals.number_weight * numbers
+        score = lex if config.mode == "lexical" else dense + lex
+        scored.append(ScoredChunk(int(row), score, dense, sentences, lex))
+    scored.sort(key=lambda s: -s.score)
+    return scored[:k], signals

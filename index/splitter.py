@@ -1,0 +1,96 @@
+"""Split document text into sentences and pack sentences into chunks.
+
+Sentences come from razdel, which knows Russian abbreviations ("млн", "т.е.", "г.") and
+initials, so "470 млн долларов" or "А. С. Пушкин" do not end a sentence. A chunk is a run of
+whole sentences within one paragraph block, at most ``max_chars`` long: short enough to be a
+precise passage, long enough to keep a sentence's context. A sentence longer than ``max_chars``
+(a table dump, text with no punctuation) is cut at word boundaries.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from razdel import sentenize
+
+from index.models import ChunkDraft
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+
+
+@dataclass(frozen=True)
+class SplitterConfig:
+    max_chars: int = 1000
+    min_sentence_chars: int = 2
+
+
+def _clean(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _SPACES.sub(" ", text)
+
+
+def _hard_wrap(sentence: str, max_chars: int) -> list[str]:
+    pieces, current = [], ""
+    for word in sentence.split(" "):
+        while len(word) > max_chars:  # one "word" longer than a chunk: cut it
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(word[:max_chars])
+            word = word[max_chars:]
+        if current and len(current) + 1 + len(word) > max_chars:
+            pieces.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def split_sentences(paragraph: str, config: SplitterConfig) -> list[str]:
+    sentences: list[str] = []
+    for piece in sentenize(paragraph.replace("\n", " ")):
+        text = piece.text.strip()
+        if len(text) < config.min_sentence_chars:
+            continue
+        sentences.extend(_hard_wrap(text, config.max_chars) if len(text) > config.max_chars else [text])
+    return sentences
+
+
+def _pack(sentences: list[str], max_chars: int) -> list[ChunkDraft]:
+    chunks: list[ChunkDraft] = []
+    group: list[str] = []
+    for sentence in [*sentences, None]:  # None flushes the last group
+        joined_len = sum(len(s) + 1 for s in group)
+        if group and (sentence is None or joined_len + len(sentence) > max_chars):
+            text, spans, pos = "", [], 0
+            for s in group:
+                if text:
+                    text += " "
+                    pos += 1
+                spans.append((pos, pos + len(s)))
+                text += s
+                pos += len(s)
+            chunks.append(ChunkDraft(text, tuple(spans)))
+            group = []
+        if sentence is not None:
+            group.append(sentence)
+    return chunks
+
+
+def split_text(text: str, config: SplitterConfig | None = None) -> list[ChunkDraft]:
+    """Chunks of whole sentences; paragraphs are kept apart unless they are short."""
+    config = config or SplitterConfig()
+    paragraphs = [p.strip() for p in _PARAGRAPH_BREAK.split(_clean(text)) if p.strip()]
+    chunks: list[ChunkDraft] = []
+    seen: set[str] = set()
+    for paragraph in paragraphs:
+        for chunk in _pack(split_sentences(paragraph, config), config.max_chars):
+            # A document that repeats itself (10,000 copies of one line) gives one chunk, not 10,000.
+            if chunk.text not in seen:
+                seen.add(chunk.text)
+                chunks.append(chunk)
+    return chunks

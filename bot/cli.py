@@ -27,6 +27,7 @@ def configure_logging(level: str) -> None:
     )
     for noisy in ("sentence_transformers", "transformers", "faiss", "httpx", "huggingface_hub", "aiogram.event"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # damaged PDFs are reported per file already
     try:
         from transformers.utils import logging as hf_logging
 

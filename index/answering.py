@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.lexical import is_number
-from index.retrieval import QuestionSignals, ScoredChunk
+from index.retrieval import ScoredChunk
 from index.snapshot import Snapshot
 
 
@@ -41,27 +40,12 @@ def background_level(snapshot: Snapshot, query_vector: np.ndarray, config: Answe
     return float(top.mean())
 
 
-def choose_sentence(snapshot: Snapshot, hit: ScoredChunk, signals: QuestionSignals) -> SentenceChoice | None:
+def choose_sentence(snapshot: Snapshot, hit: ScoredChunk) -> SentenceChoice | None:
+    """The sentence of the chunk with the best cosine plus lexical evidence."""
     rows = snapshot.sentences_of(hit.chunk)
     if len(rows) == 0:
         return None
-    text = snapshot.chunk_text[hit.chunk]
-    bm25 = snapshot.bm25
-    known = [t for t in signals.terms if t in bm25.vocabulary]
-    words = {t: float(bm25.idf[bm25.vocabulary[t]]) for t in known if not is_number(t)}
-    numbers = {t: float(bm25.idf[bm25.vocabulary[t]]) for t in known if is_number(t)}
-    best: SentenceChoice | None = None
-    for i, row in enumerate(rows):
-        start, end = (int(x) for x in snapshot.sentence_span[row])
-        terms = set(bm25.stemmer.terms(text[start:end]))
-        score = float(hit.sentence_scores[i])
-        score += signals.lexical_weight * _share(words, terms) + signals.number_weight * _share(numbers, terms)
-        if best is None or score > best.score:
-            best = SentenceChoice(row, start, end, score)
-    return best
-
-
-def _share(weights: dict[str, float], terms: set[str]) -> float:
-    """The idf-weighted share of the question's terms that a sentence contains."""
-    total = sum(weights.values())
-    return sum(w for t, w in weights.items() if t in terms) / total if total else 0.0
+    scores = hit.sentence_scores + hit.sentence_bonus
+    best = int(np.argmax(scores))
+    start, end = (int(x) for x in snapshot.sentence_span[rows[best]])
+    return SentenceChoice(rows[best], start, end, float(scores[best]))

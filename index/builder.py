@@ -163,7 +163,8 @@ def build(
         chunk_matrix = chunks_pool.matrix([c.text_hash for c in chunks], dim)
         sentence_matrix = sentences_pool.matrix([d for c in chunks for _, _, d in c.sentences], dim)
         write_vectors(staged.path, chunk_matrix, sentence_matrix, dim)
-        BM25Index.build([c.text for c in chunks], stemmer).save(staged.path)
+        sentence_texts = [c.text[a:b] for c in chunks for a, b, _ in c.sentences]
+        BM25Index.build([c.text for c in chunks], sentence_texts, stemmer).save(staged.path)
         np.save(staged.path / "background.npy", sentences_pool.matrix(background_hashes, dim))
         progress("writing", 2, 3)
         report.documents, report.chunks, report.version = len(documents), len(chunks), staged.name
@@ -180,11 +181,13 @@ def build(
                 "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
                 "splitter": {"max_chars": options.splitter.max_chars},
                 "sources": source_stamps(options.documents_dir),
+                "background_hashes": background_hashes,
             },
         )
         progress("writing", 3, 3)
         progress("publishing", 0, 1)
         store.publish(staged)
+        store.clean_up()
         progress("publishing", 1, 1)
     report.seconds = time.monotonic() - started
     logger.info("%s", report.summary())

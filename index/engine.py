@@ -115,6 +115,8 @@ class Engine:
             self.config.build.documents_dir, self.config.build.max_file_bytes, self.config.build.splitter, full
         )
         kwargs = {"progress": progress} if progress else {}
+        if self._snapshot is None:
+            self.load()  # the previous version's vectors are what make the build incremental
         report = build(self.config.store, self.embedder, options, self._snapshot, self.stemmer, **kwargs)
         self.last_report = report
         self.load()
@@ -173,7 +175,7 @@ class Engine:
         self, snapshot: Snapshot, query_vector: np.ndarray, hits: list[ScoredChunk], signals: QuestionSignals
     ) -> tuple[SentenceChoice | None, float]:
         """The answer sentence of the best chunk and its margin over generic text (abstain below the threshold)."""
-        choice = choose_sentence(snapshot, hits[0], signals) if hits else None
+        choice = choose_sentence(snapshot, hits[0]) if hits else None
         if choice is None:
             return None, float("-inf")
         answer = self.config.answer

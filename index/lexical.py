@@ -64,95 +64,122 @@ def is_number(term: str) -> bool:
 
 @dataclass
 class LexicalMatch:
-    """BM25 of one question against every chunk, words and numbers apart.
+    """One question against every chunk and sentence, words and numbers apart.
 
     Numbers are the same in every language ("22nd", "22-е", "22-ci"), so they count for any
-    question; words count only as far as the corpus knows the question's vocabulary.
+    question; words count only as far as the corpus speaks the question's language.
     """
 
     scores: np.ndarray  # BM25 of the question's words, per chunk
-    coverage: float  # share of the question's word weight that the corpus knows at all
+    coverage: float  # share of the question's words the corpus has seen at all
     ceiling: float  # the word score a chunk holding every known question word would reach
     number_scores: np.ndarray
     number_ceiling: float
+    sentence_words: np.ndarray  # per sentence: idf-weighted share of the question's known words it contains
+    sentence_numbers: np.ndarray  # per sentence: the same for numbers
+
+
+def _term_rows(texts: list[str], stemmer: Stemmer, vocabulary: dict[str, int], grow: bool) -> list[dict[int, int]]:
+    rows = []
+    for text in texts:
+        tf: dict[int, int] = {}
+        for term in stemmer.terms(text):
+            col = vocabulary.setdefault(term, len(vocabulary)) if grow else vocabulary.get(term)
+            if col is not None:
+                tf[col] = tf.get(col, 0) + 1
+        rows.append(tf)
+    return rows
+
+
+def _matrix(rows: list[dict[int, int]], n_cols: int, binary: bool = False) -> sp.csr_matrix:
+    r = [i for i, tf in enumerate(rows) for _ in tf]
+    c = [col for tf in rows for col in tf]
+    v = [1.0 if binary else float(n) for tf in rows for n in tf.values()]
+    return sp.csr_matrix((np.asarray(v, dtype=np.float32), (r, c)), shape=(len(rows), n_cols))
 
 
 class BM25Index:
-    """Chunk x term matrix of BM25 weights; ``search`` scores every chunk for a question."""
+    """Okapi BM25 weights per chunk and term incidence per sentence, as sparse matrices."""
 
-    def __init__(self, vocabulary: dict[str, int], weights: sp.csc_matrix, idf: np.ndarray, stemmer: Stemmer):
+    def __init__(
+        self,
+        vocabulary: dict[str, int],
+        weights: sp.csc_matrix,
+        idf: np.ndarray,
+        sentence_terms: sp.csc_matrix,
+        stemmer: Stemmer,
+    ) -> None:
         self.vocabulary = vocabulary
         self.weights = weights
         self.idf = idf
+        self.sentence_terms = sentence_terms
         self.stemmer = stemmer
         self.n_chunks = weights.shape[0]
 
     @classmethod
-    def build(cls, texts: list[str], stemmer: Stemmer, k1: float = 1.2, b: float = 0.75) -> BM25Index:
+    def build(
+        cls, chunks: list[str], sentences: list[str], stemmer: Stemmer, k1: float = 1.2, b: float = 0.75
+    ) -> BM25Index:
         vocabulary: dict[str, int] = {}
-        rows: list[int] = []
-        cols: list[int] = []
-        counts: list[int] = []
-        lengths = np.zeros(len(texts), dtype=np.float32)
-        for row, text in enumerate(texts):
-            terms = stemmer.terms(text)
-            lengths[row] = len(terms)
-            tf: dict[int, int] = {}
-            for term in terms:
-                col = vocabulary.setdefault(term, len(vocabulary))
-                tf[col] = tf.get(col, 0) + 1
-            rows.extend([row] * len(tf))
-            cols.extend(tf.keys())
-            counts.extend(tf.values())
-        n = max(len(texts), 1)
-        tf_matrix = sp.csr_matrix(
-            (np.asarray(counts, dtype=np.float32), (rows, cols)), shape=(len(texts), len(vocabulary))
-        )
-        df = np.bincount(np.asarray(cols, dtype=np.int64), minlength=len(vocabulary)).astype(np.float32)
+        chunk_rows = _term_rows(chunks, stemmer, vocabulary, grow=True)
+        sentence_rows = _term_rows(sentences, stemmer, vocabulary, grow=False)
+        tf = _matrix(chunk_rows, len(vocabulary)).tocoo()
+        n = max(len(chunks), 1)
+        df = np.bincount(tf.col, minlength=len(vocabulary)).astype(np.float32)
         idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
-        avg_len = float(lengths.mean()) if len(texts) else 1.0
+        lengths = np.array([sum(r.values()) for r in chunk_rows], dtype=np.float32)
+        avg_len = float(lengths.mean()) if len(chunks) else 1.0
         norm = k1 * (1 - b + b * lengths / max(avg_len, 1e-9))
-        tf_matrix = tf_matrix.tocoo()
-        data = tf_matrix.data * (k1 + 1) / (tf_matrix.data + norm[tf_matrix.row]) * idf[tf_matrix.col]
-        weights = sp.csc_matrix((data.astype(np.float32), (tf_matrix.row, tf_matrix.col)), shape=tf_matrix.shape)
-        return cls(vocabulary, weights, idf, stemmer)
+        data = tf.data * (k1 + 1) / (tf.data + norm[tf.row]) * idf[tf.col]
+        weights = sp.csc_matrix((data.astype(np.float32), (tf.row, tf.col)), shape=tf.shape)
+        sentence_terms = _matrix(sentence_rows, len(vocabulary), binary=True).tocsc()
+        return cls(vocabulary, weights, idf, sentence_terms, stemmer)
 
     def search(self, question: str) -> LexicalMatch:
         terms = set(self.stemmer.terms(question))
-        words = [t for t in terms if not is_number(t)]
-        numbers = [t for t in terms if is_number(t)]
-        # A word the corpus has never seen gets the rarest possible weight: it is exactly the
-        # kind of word (a name, a foreign-language term) whose absence says the lexical signal
-        # cannot judge this question.
-        unseen_idf = float(np.log(1.0 + (self.n_chunks + 0.5) / 0.5))
-        word_scores, known, total = self._score(words)
-        total += unseen_idf * sum(1 for t in words if t not in self.vocabulary)
-        number_scores, number_known, _ = self._score(numbers)
+        words = [self.vocabulary[t] for t in terms if not is_number(t) and t in self.vocabulary]
+        numbers = [self.vocabulary[t] for t in terms if is_number(t) and t in self.vocabulary]
+        n_words = sum(1 for t in terms if not is_number(t))
+        word_scores, word_weight = self._chunk_scores(words)
+        # A sentence's share of the question counts unseen words too, at the rarest weight: one
+        # known word ("Астане") out of three must not look like a full match.
+        unseen_weight = (n_words - len(words)) * float(np.log(1.0 + (self.n_chunks + 0.5) / 0.5))
+        number_scores, number_weight = self._chunk_scores(numbers)
+        # Coverage asks "does the corpus speak the question's language?": the share of its words
+        # the corpus has seen at all. An English question over Russian text scores near 0, a
+        # Russian one near 1 even when one of its words happens to be absent from a small corpus.
         # 2.2 = k1 + 1: the most one term can add, so the ceiling bounds any chunk's score.
         return LexicalMatch(
             scores=word_scores,
-            coverage=known / total if total else 0.0,
-            ceiling=known * 2.2,
+            coverage=len(words) / n_words if n_words else 0.0,
+            ceiling=word_weight * 2.2,
             number_scores=number_scores,
-            number_ceiling=number_known * 2.2,
+            number_ceiling=number_weight * 2.2,
+            sentence_words=self._sentence_share(words, word_weight + unseen_weight),
+            sentence_numbers=self._sentence_share(numbers, number_weight),
         )
 
-    def _score(self, terms: list[str]) -> tuple[np.ndarray, float, float]:
-        columns = [self.vocabulary[t] for t in terms if t in self.vocabulary]
-        weight = float(self.idf[columns].sum()) if columns else 0.0
+    def _chunk_scores(self, columns: list[int]) -> tuple[np.ndarray, float]:
         if not columns:
-            return np.zeros(self.n_chunks, dtype=np.float32), 0.0, 0.0
+            return np.zeros(self.n_chunks, dtype=np.float32), 0.0
         scores = np.asarray(self.weights[:, columns].sum(axis=1)).ravel().astype(np.float32)
-        return scores, weight, weight
+        return scores, float(self.idf[columns].sum())
+
+    def _sentence_share(self, columns: list[int], total: float) -> np.ndarray:
+        if not columns or total <= 0:
+            return np.zeros(self.sentence_terms.shape[0], dtype=np.float32)
+        return (self.sentence_terms[:, columns] @ self.idf[columns] / total).astype(np.float32)
 
     def save(self, folder: Path) -> None:
         sp.save_npz(folder / "bm25.npz", self.weights.tocsc(), compressed=False)
+        sp.save_npz(folder / "sentence_terms.npz", self.sentence_terms.tocsc(), compressed=False)
         np.save(folder / "bm25_idf.npy", self.idf)
         (folder / "bm25_vocabulary.json").write_text(json.dumps(self.vocabulary, ensure_ascii=False), "utf-8")
 
     @classmethod
     def load(cls, folder: Path, stemmer: Stemmer) -> BM25Index:
         weights = sp.load_npz(folder / "bm25.npz").tocsc()
+        sentence_terms = sp.load_npz(folder / "sentence_terms.npz").tocsc()
         idf = np.load(folder / "bm25_idf.npy")
         vocabulary = json.loads((folder / "bm25_vocabulary.json").read_text("utf-8"))
-        return cls(vocabulary, weights, idf, stemmer)
+        return cls(vocabulary, weights, idf, sentence_terms, stemmer)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from index.models import LoadedDocument, SkippedFile
 from index.readers import READERS, UnreadableDocument
 
 logger = logging.getLogger(__name__)
+
+_MD_HEADING = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -75,16 +78,22 @@ def read_document(file: DocumentFile, max_bytes: int) -> LoadedDocument:
     """Read one file into a document, or raise UnreadableDocument with the reason."""
     data, fields, sidecar_bytes = _read_bytes(file, max_bytes)
     suffix = file.path.suffix.lower()
-    text = READERS[suffix](data)
+    extracted = READERS[suffix](data)
+    text = extracted.text
+    if extracted.title:
+        fields = {"title": extracted.title, **fields}
     if suffix in (".txt", ".md"):
         front, text = split_front_matter(text, file.relative)
         fields = {**front, **fields}
+    meta = make_meta(fields, file.path, text)
+    if suffix == ".md":
+        text = _MD_HEADING.sub("", text)  # "# Title" reads as "Title" in an answer
     if not text.strip():
         raise UnreadableDocument("empty file (no text)")
     return LoadedDocument(
         path=file.relative,
         text=text,
-        meta=make_meta(fields, file.path, text),
+        meta=meta,
         content_hash=_digest(data, sidecar_bytes),
         format=suffix.lstrip("."),
     )

@@ -62,7 +62,7 @@ def read_sidecar(document: Path) -> tuple[dict[str, str], bytes]:
 
 def default_title(document: Path, text: str) -> str:
     """The first Markdown heading, else the file name made readable."""
-    heading = re.search(r"^#\s+(.+)$", text[:2000], re.MULTILINE)
+    heading = re.search(r"^#\s+(.+)$", text[:2000], re.MULTILINE)  # a Markdown title
     if heading:
         return heading.group(1).strip()
     name = document.name.split(".")[0]

@@ -11,6 +11,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import charset_normalizer
 
@@ -21,6 +22,12 @@ MAX_COMPRESSION_RATIO = 200
 
 class UnreadableDocument(Exception):
     """The file cannot give text; the message is the reason shown to the user."""
+
+
+@dataclass(frozen=True)
+class Extracted:
+    text: str
+    title: str = ""  # the document's own title (HTML <title>, DOCX/PDF properties), if any
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -58,27 +65,28 @@ def decode_text(data: bytes) -> str:
     return _CONTROL.sub("", text)
 
 
-def read_plain(data: bytes) -> str:
-    return decode_text(data)
+def read_plain(data: bytes) -> Extracted:
+    return Extracted(decode_text(data))
 
 
 # Tags after which the visible text breaks: keeps paragraphs apart and table cells separated.
 _HTML_BLOCKS = "p div li h1 h2 h3 h4 h5 h6 tr br section article blockquote pre td th table ul ol header footer".split()
 
 
-def read_html(data: bytes) -> str:
+def read_html(data: bytes) -> Extracted:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(decode_text(data), "html.parser")
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
     for hidden in soup(["script", "style", "noscript", "template", "head", "svg", "iframe", "object"]):
         hidden.decompose()
     for tag in soup.find_all(_HTML_BLOCKS):
         tag.insert_after("\n\n" if tag.name not in ("td", "th", "br") else " ")
     text = soup.get_text()
-    return re.sub(r"\n\s*\n+", "\n\n", text)
+    return Extracted(re.sub(r"\n\s*\n+", "\n\n", text), title)
 
 
-def read_pdf(data: bytes) -> str:
+def read_pdf(data: bytes) -> Extracted:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -95,14 +103,16 @@ def read_pdf(data: bytes) -> str:
             except Exception as exc:
                 raise UnreadableDocument("encrypted PDF (password protected)") from exc
         pages = [page.extract_text() or "" for page in reader.pages]
+        title = str((reader.metadata or {}).get("/Title", "") or "")
     except UnreadableDocument:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
         raise UnreadableDocument(f"corrupt PDF ({type(exc).__name__})") from exc
+    # pypdf pads justified text with runs of spaces; the splitter collapses them anyway.
     text = "\n\n".join(p.strip() for p in pages if p.strip())
     if not text.strip():
         raise UnreadableDocument("no text layer (scanned PDF?)")
-    return text
+    return Extracted(text, title)
 
 
 def _check_zip(data: bytes) -> None:
@@ -138,7 +148,7 @@ def _table_rows(table) -> list[str]:
     return lines
 
 
-def read_docx(data: bytes) -> str:
+def read_docx(data: bytes) -> Extracted:
     _check_zip(data)
     import docx
     from docx.table import Table
@@ -147,11 +157,14 @@ def read_docx(data: bytes) -> str:
     try:
         document = docx.Document(io.BytesIO(data))
         parts: list[str] = []
+        title = document.core_properties.title or ""
         # Body order matters: a table belongs between the paragraphs around it.
         for block in document.iter_inner_content():
             if isinstance(block, Paragraph):
                 if block.text.strip():
                     parts.append(block.text.strip())
+                    if not title and (block.style.name or "").startswith(("Heading", "Title")):
+                        title = block.text.strip()
             elif isinstance(block, Table):
                 parts.extend(_table_rows(block))
     except UnreadableDocument:
@@ -161,10 +174,10 @@ def read_docx(data: bytes) -> str:
     text = "\n\n".join(parts)
     if not text.strip():
         raise UnreadableDocument("no text in the document")
-    return text
+    return Extracted(text, title)
 
 
-READERS: dict[str, Callable[[bytes], str]] = {
+READERS: dict[str, Callable[[bytes], Extracted]] = {
     ".txt": read_plain,
     ".md": read_plain,
     ".html": read_html,

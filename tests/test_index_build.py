@@ -1,0 +1,159 @@
+"""Index builds with the fake embedder: incremental work, reports, versions, locking, corruption."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+
+from index.store import BuildInProgress
+from tests.conftest import FIXTURES, FakeEmbedder
+
+SEED = "azerbaijan-kazakhstan-21st-session.ru.txt"
+
+
+@pytest.fixture
+def folder(documents: Path) -> Path:
+    for item in (FIXTURES / "formats").iterdir():
+        shutil.copy(item, documents / item.name)
+    return documents
+
+
+def test_first_build_indexes_every_good_document(folder: Path, make_engine) -> None:
+    engine = make_engine(folder)
+    report = engine.build()
+    assert sorted(report.added) == sorted(p.name for p in folder.iterdir() if not p.name.endswith(".meta.yaml"))
+    assert report.skipped == [] and report.documents == 6
+    reply = engine.ask("Экспорт пшеницы из Казахстана в Азербайджан")
+    assert reply.passages[0].document == "agriculture-cp1251.txt"
+
+
+def test_incremental_build_embeds_only_the_changed_document(folder: Path, make_engine) -> None:
+    embedder = FakeEmbedder()
+    engine = make_engine(folder, embedder)
+    engine.build()
+    first_count = len(embedder.texts)
+    embedder.texts.clear()
+
+    culture = folder / "culture-days.md"
+    culture.write_text(culture.read_text("utf-8") + "\nОткрытие выставки ковров состоится в первый день.\n", "utf-8")
+    report = engine.build()
+
+    assert report.changed == ["culture-days.md"]
+    assert len(report.unchanged) == 5
+    # Only the new paragraph (one chunk, one sentence) is new text; everything else kept its vectors.
+    assert embedder.texts == ["Открытие выставки ковров состоится в первый день."] * 2
+    assert report.embedded_texts == 2 < first_count
+    assert engine.ask("выставка ковров").answer.text == "Открытие выставки ковров состоится в первый день."
+
+
+def test_removed_document_is_dropped(folder: Path, make_engine) -> None:
+    engine = make_engine(folder)
+    engine.build()
+    (folder / "agriculture-cp1251.txt").unlink()
+    report = engine.build()
+    assert report.removed == ["agriculture-cp1251.txt"]
+    assert all(p.document != "agriculture-cp1251.txt" for p in engine.ask("пшеница экспорт тонн").passages)
+
+
+def test_full_rebuild_and_model_change_embed_everything(folder: Path, make_engine, tmp_path: Path) -> None:
+    embedder = FakeEmbedder()
+    make_engine(folder, embedder).build()
+    total = len(embedder.texts)
+    embedder.texts.clear()
+    make_engine(folder, embedder).build(full=True)
+    assert len(embedder.texts) == total
+
+    other = FakeEmbedder()
+    other.name = "another-model"
+    report = make_engine(folder, other).build()
+    assert len(other.texts) == total  # vectors of two models never mix
+    assert report.unchanged  # still reported as unchanged documents
+
+
+def test_bad_files_are_reported_and_the_rest_indexed(documents: Path, make_engine) -> None:
+    for item in (FIXTURES / "hostile").iterdir():
+        shutil.copy(item, documents / item.name)
+    report = make_engine(documents).build()
+    reasons = {s.path: s.reason for s in report.skipped}
+    assert set(reasons) == {
+        "empty.txt", "zero-byte.pdf", "corrupt.pdf", "encrypted.pdf", "scanned.pdf",
+        "not-a-zip.docx", "zip-bomb.docx", "junk.txt", "table.xlsx",
+    }  # fmt: skip
+    assert "encrypted" in reasons["encrypted.pdf"] and "no text" in reasons["scanned.pdf"]
+    assert sorted(report.added) == sorted([SEED, "nul-bytes.txt", "scripts.html"])
+    summary = report.summary()
+    assert "skipped zip-bomb.docx: refused" in summary and "skipped 9" in summary
+
+
+def test_second_build_is_refused_while_one_runs(documents: Path, make_engine) -> None:
+    engine = make_engine(documents)
+    engine.build()
+    with engine.config.store.build_lock(), pytest.raises(BuildInProgress, match="already running"):
+        make_engine(documents).build()
+    assert engine.build().version  # the lock is free again afterwards
+
+
+def test_reader_keeps_its_version_during_and_after_a_build(documents: Path, make_engine) -> None:
+    reader = make_engine(documents)
+    reader.build()
+    old = reader.snapshot
+    (documents / "new.txt").write_text("Новая линия метро откроется в Баку.", "utf-8")
+    writer = make_engine(documents)
+    writer.load()
+    writer.build()
+    # The reader still answers from the version it loaded, completely.
+    assert reader.snapshot is old and reader.ask("метро").passages[0].document == SEED
+    reader.load()
+    assert reader.ask("линия метро").passages[0].document == "new.txt"
+
+
+def test_leftovers_are_cleaned_and_two_versions_kept(documents: Path, make_engine) -> None:
+    engine = make_engine(documents)
+    for _ in range(4):
+        engine.build(full=True)
+    store = engine.config.store
+    (store.versions / ".tmp-v000099").mkdir()
+    engine.build()
+    names = sorted(p.name for p in store.versions.iterdir())
+    assert names == ["v000004", "v000005"]
+    assert store.current_name() == "v000005"
+
+
+@pytest.mark.parametrize("damage", ["truncate-faiss", "garble-sqlite", "delete-manifest"])
+def test_damaged_current_version_falls_back_to_the_previous(documents, make_engine, damage, caplog) -> None:
+    engine = make_engine(documents)
+    engine.build()
+    (documents / "extra.txt").write_text("Дополнительный документ о туризме.", "utf-8")
+    engine.build()
+    current = engine.config.store.path_of(engine.config.store.current_name())
+    if damage == "truncate-faiss":
+        data = (current / "chunks.faiss").read_bytes()
+        (current / "chunks.faiss").write_bytes(data[: len(data) // 2])
+    elif damage == "garble-sqlite":
+        path = current / "index.sqlite"
+        data = bytearray(path.read_bytes())
+        data[100:4000] = b"\xff" * 3900
+        path.write_bytes(bytes(data))
+    else:
+        (current / "manifest.json").unlink()
+
+    fresh = make_engine(documents)
+    with caplog.at_level(logging.WARNING):
+        snapshot = fresh.load()
+    assert snapshot is not None and snapshot.version == "v000001"
+    assert "cannot be used" in caplog.text or damage == "delete-manifest"
+    assert fresh.ask("заседание комиссии").passages  # the previous version answers
+
+
+def test_no_usable_version_means_a_rebuild(documents: Path, make_engine) -> None:
+    engine = make_engine(documents)
+    engine.build()
+    current = engine.config.store.path_of("v000001")
+    (current / "sentences.faiss").write_bytes(b"garbage")
+    fresh = make_engine(documents)
+    report = fresh.ensure_index()
+    assert report is not None and report.version == "v000002"
+    assert fresh.ask("заседание комиссии").passages

@@ -1,0 +1,66 @@
+"""Inline mode: `@bot question` in any chat returns the best passages as articles."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from html import escape
+
+from aiogram import Router
+from aiogram.types import InlineQuery, InlineQueryResultArticle, InlineQueryResultsButton, InputTextMessageContent
+
+from bot.config import Settings
+from bot.formatting import answer_message, passage_message, split_message
+from bot.middlewares import RateLimitMiddleware
+from bot.services import AnswerService, RateLimiter
+from bot.texts import Texts
+
+logger = logging.getLogger(__name__)
+
+# Telegram drops inline answers after about 10 s; leave room for the network.
+INLINE_DEADLINE = 7.0
+
+
+def _article(result_id: str, title: str, description: str, html: str) -> InlineQueryResultArticle:
+    return InlineQueryResultArticle(
+        id=result_id,
+        title=title[:256],
+        description=description[:200],
+        input_message_content=InputTextMessageContent(message_text=split_message(html)[0]),
+    )
+
+
+def create_router(settings: Settings, limiter: RateLimiter) -> Router:
+    router = Router(name="inline")
+    router.inline_query.middleware(RateLimitMiddleware(limiter))
+
+    @router.inline_query()
+    async def inline_answer(query: InlineQuery, t: Texts, answers: AnswerService) -> None:
+        personal = settings.access_restricted
+        question = query.query.strip()
+        if not question:
+            button = InlineQueryResultsButton(text=t("inline_hint"), start_parameter="help")
+            await query.answer([], cache_time=0, is_personal=personal, button=button)
+            return
+        try:
+            reply = await asyncio.wait_for(answers.ask(question), INLINE_DEADLINE)
+        except TimeoutError:
+            logger.warning("inline answer took longer than %.0f s; answered empty", INLINE_DEADLINE)
+            await query.answer([], cache_time=0, is_personal=True)
+            return
+        digest = hashlib.sha1(question.encode()).hexdigest()[:10]
+        if reply.answer is None:
+            result = _article(f"{digest}-none", t("inline_empty"), question, escape(t("not_found")))
+            await query.answer([result], cache_time=5, is_personal=personal)
+            return
+        results = [
+            _article(f"{digest}-0", reply.answer.passage.title, reply.answer.text, answer_message(reply.answer, t))
+        ]
+        for i, passage in enumerate(reply.passages[1:], start=2):
+            html = passage_message(passage, i, len(reply.passages), t)
+            results.append(_article(f"{digest}-{i}", passage.title, passage.text, html))
+        # Cached answers would be shown to other users: only allowed when access is open.
+        await query.answer(results, cache_time=0 if personal else 30, is_personal=personal)
+
+    return router

@@ -1,0 +1,94 @@
+"""Start the bot: long polling by default, webhook (aiohttp) when WEBHOOK_URL is set."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from aiogram import Bot, Dispatcher
+from aiogram.exceptions import TelegramAPIError
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+
+from bot.app import build_dispatcher, create_bot, set_commands
+from bot.config import Settings
+from bot.logsafety import install_redaction
+from index.engine import Engine
+
+logger = logging.getLogger(__name__)
+
+
+def secrets_of(settings: Settings) -> list[str]:
+    return [s.get_secret_value() for s in (settings.bot_token, settings.webhook_secret) if s is not None]
+
+
+def prepare_engine(settings: Settings) -> Engine:
+    """Load the model and the index once, before the first update is taken."""
+    engine = Engine.from_settings(settings)
+    report = engine.ensure_index()
+    if report is not None:
+        logger.info("built the index: %s", report.summary().splitlines()[0])
+    elif engine.is_stale():
+        logger.warning("documents changed since the index was built; an admin can /reindex")
+    engine.embedder.embed_queries(["warm-up"])  # the first real question should not pay for this
+    return engine
+
+
+def create_webhook_app(dp: Dispatcher, bot: Bot, settings: Settings) -> web.Application:
+    """The webhook endpoint (secret header required) and /healthz; nothing else is served."""
+    if settings.webhook_secret is None:
+        raise SystemExit("WEBHOOK_SECRET must be set in webhook mode (Telegram sends it with every request)")
+    app = web.Application()
+    handler = SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=settings.webhook_secret.get_secret_value())
+    handler.register(app, path=settings.webhook_path)
+    setup_application(app, dp, bot=bot)
+
+    async def healthz(request: web.Request) -> web.Response:
+        stats = dp["answers"].engine.stats()
+        return web.json_response({"status": "ok", "index_version": stats["version"], "documents": stats["documents"]})
+
+    app.router.add_get("/healthz", healthz)
+    return app
+
+
+async def _run_webhook(dp: Dispatcher, bot: Bot, settings: Settings) -> None:
+    app = create_webhook_app(dp, bot, settings)
+    assert settings.webhook_url is not None and settings.webhook_secret is not None
+    url = settings.webhook_url.rstrip("/") + settings.webhook_path
+    await bot.set_webhook(
+        url, secret_token=settings.webhook_secret.get_secret_value(), allowed_updates=dp.resolve_used_update_types()
+    )
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
+    await site.start()
+    logger.info("webhook server on %s:%d%s", settings.webhook_host, settings.webhook_port, settings.webhook_path)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    logger.info("stopping: finishing answers in flight")
+    await runner.cleanup()  # runs the dispatcher's shutdown, which waits for answers in flight
+
+
+async def _main(settings: Settings) -> None:
+    engine = await asyncio.to_thread(prepare_engine, settings)
+    bot = create_bot(settings)
+    dp = build_dispatcher(settings, engine)
+    await set_commands(bot, settings)
+    if settings.webhook_url:
+        await _run_webhook(dp, bot, settings)
+    else:
+        try:
+            await bot.delete_webhook()  # a webhook left from webhook mode would block getUpdates
+        except TelegramAPIError as exc:
+            logger.warning("deleteWebhook refused (%s)", type(exc).__name__)
+        await dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types(), handle_signals=True)
+
+
+def run_bot(settings: Settings) -> int:
+    install_redaction(secrets_of(settings))
+    asyncio.run(_main(settings))
+    return 0

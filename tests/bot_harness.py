@@ -1,0 +1,64 @@
+"""Run the real bot (real Dispatcher, real aiohttp session) against the fake Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from aiogram import Bot, Dispatcher
+
+from bot.app import build_dispatcher, create_bot, set_commands
+from bot.config import Settings
+from index.engine import Engine
+from tests.fake_telegram import TOKEN, FakeTelegram
+
+ADMIN = 1
+STAFF = 2
+OUTSIDER = 3
+
+
+@dataclass
+class RunningBot:
+    fake: FakeTelegram
+    bot: Bot
+    dp: Dispatcher
+    engine: Engine
+    settings: Settings
+
+
+def bot_settings(documents: Path, index_dir: Path, fake: FakeTelegram, **overrides) -> Settings:
+    values = {
+        "bot_token": TOKEN,
+        "telegram_api_url": fake.url,
+        "documents_dir": documents,
+        "index_dir": index_dir,
+        "admin_ids": frozenset({ADMIN}),
+        "rate_limit_per_minute": 1000,
+        **overrides,
+    }
+    return Settings(_env_file=None, **values)
+
+
+@contextlib.asynccontextmanager
+async def running_bot(
+    documents: Path, index_dir: Path, embedder, fake: FakeTelegram | None = None, **overrides
+) -> AsyncIterator[RunningBot]:
+    fake = fake or FakeTelegram()
+    await fake.start()
+    settings = bot_settings(documents, index_dir, fake, **overrides)
+    engine = Engine.from_settings(settings, embedder_factory=lambda: embedder)
+    await asyncio.to_thread(engine.ensure_index)
+    bot = create_bot(settings)
+    dp = build_dispatcher(settings, engine)
+    await set_commands(bot, settings)
+    polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))
+    try:
+        yield RunningBot(fake, bot, dp, engine, settings)
+    finally:
+        with contextlib.suppress(RuntimeError):
+            await dp.stop_polling()
+        await asyncio.wait_for(polling, 60)
+        await fake.stop()

@@ -20,7 +20,10 @@ class Settings(EngineSettings):
     telegram_api_url: str = Field(
         TELEGRAM_API_DEFAULT, description="Bot API server (a self-hosted telegram-bot-api, or a test server)"
     )
-    webhook_url: str | None = Field(None, description="Public HTTPS URL for webhook mode; polling when unset")
+    webhook_url: str | None = Field(
+        None,
+        description="Public HTTPS base URL: webhook mode, Telegram calls WEBHOOK_URL + WEBHOOK_PATH; unset: polling",
+    )
     webhook_secret: SecretStr | None = Field(
         None, description="Secret token Telegram must send with each webhook request (required in webhook mode)"
     )

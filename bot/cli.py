@@ -113,6 +113,35 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_bot(settings)
 
 
+SHARED_EVAL = Path("../shared/eval")
+
+
+def _tqdm_factory(label: str, total: int):
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc=label, file=sys.stderr)
+    return lambda n: bar.update(n) if bar.n + n < total else (bar.update(n), bar.close())
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from index.evaluation.report import terminal_report, write_reports
+    from index.evaluation.runner import EvalInputs, run_evaluation
+
+    settings = _settings(args)
+    seed = None if args.no_seed else Path(args.seed)
+    passages, questions = (None, None) if args.no_xquad else (Path(args.passages), Path(args.questions))
+    for path in (seed, passages, questions):
+        if path is not None and not path.is_file():
+            print(f"Evaluation file not found: {path} (see --help for the options)", file=sys.stderr)
+            return 2
+    inputs = EvalInputs(seed, passages, questions, Path(args.out), args.abstention_sample, tuple(args.lang or ()))
+    result = run_evaluation(settings, inputs, progress_factory=_tqdm_factory)
+    print(terminal_report(result))
+    written = write_reports(result, Path(args.out))
+    print("\nWritten: " + ", ".join(str(p) for p in written))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="commission-bot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -134,6 +163,38 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = with_paths(sub.add_parser("run", help="the Telegram bot if BOT_TOKEN is set, else a console chat"))
     p.set_defaults(func=cmd_run)
+
+    p = with_paths(sub.add_parser("eval", help="answer quality: seed questions and XQuAD retrieval/abstention"))
+    p.add_argument(
+        "--seed",
+        default=str(SHARED_EVAL / "seed-questions.jsonl"),
+        metavar="FILE",
+        help="questions about the documents folder (id, lang, question, expect)",
+    )
+    p.add_argument(
+        "--passages",
+        default=str(SHARED_EVAL / "xquad-ru" / "passages.jsonl"),
+        metavar="FILE",
+        help="XQuAD-format passages (id, title, text)",
+    )
+    p.add_argument(
+        "--questions",
+        default=str(SHARED_EVAL / "xquad-ru" / "questions.jsonl"),
+        metavar="FILE",
+        help="XQuAD-format questions (id, question, answer, passage_id, lang)",
+    )
+    p.add_argument("--lang", action="append", help="only questions in this language (repeatable)")
+    p.add_argument(
+        "--abstention-sample",
+        type=int,
+        default=400,
+        metavar="N",
+        help="questions asked again with their article masked",
+    )
+    p.add_argument("--no-seed", action="store_true", help="skip the seed questions")
+    p.add_argument("--no-xquad", action="store_true", help="skip XQuAD")
+    p.add_argument("--out", default="var/eval", metavar="DIR", help="where JSON, Markdown and PNG go")
+    p.set_defaults(func=cmd_eval)
     return parser
 
 

@@ -1,0 +1,118 @@
+"""Render evaluation results: a terminal table, Markdown, JSON and a PNG chart."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+METRICS = ("recall@1", "recall@5", "mrr@10", "answer_sentence_accuracy", "answer_rate", "abstain_rate_when_absent")
+HEADERS = ("lang", "method", "R@1", "R@5", "MRR@10", "answer sent.", "answered", "abstained (absent)")
+
+
+def xquad_rows(result: dict) -> list[list[str]]:
+    rows = []
+    for lang, methods in sorted(result.get("xquad", {}).items(), key=lambda kv: kv[0] != "ru"):
+        for method, scores in methods.items():
+            rows.append([lang, method] + [f"{scores.get(m, float('nan')):.3f}" for m in METRICS])
+    return rows
+
+
+def table(headers: tuple[str, ...] | list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(str(h)), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True))  # noqa: E731
+    return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows])
+
+
+def markdown_table(headers: tuple[str, ...] | list[str], rows: list[list[str]]) -> str:
+    out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def seed_rows(result: dict) -> list[list[str]]:
+    rows = []
+    for q in result.get("seed", {}).get("questions", []):
+        answer = q["answer"] or "(abstained)"
+        rows.append(["✓" if q["right"] else "✗", q["id"], q["lang"], q["question"], answer[:90]])
+    return rows
+
+
+def terminal_report(result: dict) -> str:
+    parts = []
+    if "seed" in result:
+        seed = result["seed"]
+        parts.append(f"Seed questions: {seed['right']}/{seed['total']} right")
+        parts.append(table(("ok", "id", "lang", "question", "answer"), seed_rows(result)))
+    if "xquad" in result:
+        parts.append("\nXQuAD (each passage a document; abstention: the question's article masked)")
+        parts.append(table(HEADERS, xquad_rows(result)))
+    parts.append(f"\n({result.get('seconds', 0)} s, model {result.get('model')})")
+    return "\n".join(parts)
+
+
+def markdown_report(result: dict, chart: str | None) -> str:
+    parts = [
+        "# Evaluation",
+        "",
+        f"Model: `{result.get('model')}`, abstain margin {result['settings']['abstain_margin']}.",
+    ]
+    if "seed" in result:
+        seed = result["seed"]
+        parts += ["", f"## Seed questions: {seed['right']}/{seed['total']} right", ""]
+        parts.append(markdown_table(("ok", "id", "lang", "question", "answer"), seed_rows(result)))
+    if "xquad" in result:
+        parts += ["", "## XQuAD-ru (240 Russian passages; questions in Russian and English)", ""]
+        parts.append(markdown_table(HEADERS, xquad_rows(result)))
+        parts += [
+            "",
+            "*answered*: share of answerable questions the engine answered; *abstained (absent)*: share of "
+            "questions whose whole article was masked at search time that the engine correctly declined.",
+        ]
+    if chart:
+        parts += ["", f"![Recall@k and abstention trade-off]({chart})"]
+    return "\n".join(parts) + "\n"
+
+
+def chart(result: dict, path: Path, threshold: float) -> bool:
+    """Recall@k per method and language; answer rate vs abstention over the margin threshold."""
+    if "xquad" not in result:
+        return False
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
+    ks = (1, 3, 5, 10)
+    styles = {"hybrid": "-", "dense": "--", "lexical": ":"}
+    for lang, methods in sorted(result["xquad"].items()):
+        for method, scores in methods.items():
+            left.plot(
+                ks, [scores[f"recall@{k}"] for k in ks], styles.get(method, "-"), marker="o", label=f"{lang} {method}"
+            )
+    left.set(title="Recall@k (passage retrieval)", xlabel="k", ylabel="recall", xticks=ks, ylim=(0, 1.02))
+    left.grid(alpha=0.3)
+    left.legend(fontsize=8)
+    for lang, methods in sorted(result["xquad"].items()):
+        curve = methods["hybrid"]["abstention_curve"]
+        right.plot(curve["thresholds"], curve["answer_rate"], "-", label=f"{lang}: answered (answerable)")
+        right.plot(curve["thresholds"], curve["abstain_rate_when_absent"], "--", label=f"{lang}: abstained (absent)")
+    right.axvline(threshold, color="grey", lw=1)
+    right.set(title="Abstention trade-off (hybrid)", xlabel="ABSTAIN_MARGIN", ylabel="rate", ylim=(0, 1.02))
+    right.grid(alpha=0.3)
+    right.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True
+
+
+def write_reports(result: dict, out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = [out / "eval.json", out / "eval.md"]
+    (out / "eval.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")
+    has_chart = chart(result, out / "eval.png", result["settings"]["abstain_margin"])
+    if has_chart:
+        written.append(out / "eval.png")
+    (out / "eval.md").write_text(markdown_report(result, "eval.png" if has_chart else None), "utf-8")
+    return written

@@ -142,6 +142,24 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from index.evaluation.bench import BenchInputs, run_bench
+    from index.evaluation.report import bench_terminal, write_bench
+
+    settings = _settings(args)
+    for path in (Path(args.passages), Path(args.questions)):
+        if not path.is_file():
+            print(f"Benchmark file not found: {path}", file=sys.stderr)
+            return 2
+    sizes = tuple(int(s) for s in args.sizes.split(","))
+    inputs = BenchInputs(Path(args.passages), Path(args.questions), Path(args.out) / "work", sizes, args.queries,
+                         args.documents_count, not args.no_peer)  # fmt: skip
+    result = run_bench(settings, inputs, say=lambda s: print(f"· {s}", file=sys.stderr, flush=True))
+    print(bench_terminal(result))
+    print("\nWritten: " + ", ".join(str(p) for p in write_bench(result, Path(args.out))))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="commission-bot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -195,6 +213,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-xquad", action="store_true", help="skip XQuAD")
     p.add_argument("--out", default="var/eval", metavar="DIR", help="where JSON, Markdown and PNG go")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("bench", help="indexing speed, incremental cost, query latency, start time, LangChain peer")
+    p.add_argument("--passages", default=str(SHARED_EVAL / "xquad-ru" / "passages.jsonl"), metavar="FILE")
+    p.add_argument("--questions", default=str(SHARED_EVAL / "xquad-ru" / "questions.jsonl"), metavar="FILE")
+    p.add_argument("--sizes", default="1000,10000,100000", help="index sizes (chunks) for the latency rows")
+    p.add_argument("--queries", type=int, default=200, help="questions timed at each size (half ru, half en)")
+    p.add_argument("--documents-count", type=int, default=200, help="passages indexed as documents")
+    p.add_argument("--no-peer", action="store_true", help="skip the LangChain row")
+    p.add_argument("--out", default="var/bench", metavar="DIR")
+    p.set_defaults(func=cmd_bench)
     return parser
 
 

@@ -116,3 +116,82 @@ def write_reports(result: dict, out: Path) -> list[Path]:
         written.append(out / "eval.png")
     (out / "eval.md").write_text(markdown_report(result, "eval.png" if has_chart else None), "utf-8")
     return written
+
+
+# ---- bench ---------------------------------------------------------------------------------
+def bench_tables(result: dict) -> list[tuple[str, tuple[str, ...], list[list[str]]]]:
+    """(title, headers, rows) for every part of a bench result."""
+    tables = []
+    ix = result["indexing"]
+    tables.append(
+        (
+            f"Indexing ({ix['documents']} documents, {ix['chunks']} chunks, {ix['sentences']} sentences)",
+            ("what", "seconds", "chunks/s", "ratio"),
+            [
+                ["raw sentence-transformers encode of the chunks", f"{ix['raw_seconds']}",
+                 f"{ix['raw_chunks_per_s']}", "1.00"],
+                ["full pipeline (chunks + sentences, SQLite, FAISS, BM25)", f"{ix['pipeline_seconds']}",
+                 f"{ix['pipeline_chunks_per_s']}", f"{ix['throughput_ratio']:.2f}"],
+                [f"incremental rebuild, {ix['incremental_changed']} documents changed", f"{ix['incremental_seconds']}",
+                 "", f"{ix['incremental_ratio']:.2%} of full"],
+            ],
+        )
+    )  # fmt: skip
+    rows = [
+        [f"{r['chunks']:,}", f"{r['synthetic_chunks']:,}", r["vector_index"], f"{r['p50']}", f"{r['p95']}",
+         f"{r['p99']}", f"{r['answered_top1_gold']}", f"{r['peak_rss_mb']:.0f}"]
+        for r in result["latency"]
+    ]  # fmt: skip
+    tables.append(
+        (
+            "Query latency, question in -> answer out (ms), synthetic filler beyond the real chunks",
+            ("chunks", "synthetic", "FAISS index", "p50", "p95", "p99", "top-1 gold", "peak RSS MB"),
+            rows,
+        )
+    )
+    st = result["start"]
+    tables.append(
+        (
+            "Process start to first answer (`commission-bot ask`)",
+            ("cold (model converted first)", "warm"),
+            [[f"{st['cold_seconds']} s", f"{st['warm_seconds']} s"]],
+        )
+    )
+    peer = result.get("peer")
+    if peer:
+        if "skipped" in peer:
+            tables.append(("Peer: LangChain FAISS", ("note",), [[peer["skipped"]]]))
+        else:
+            ours = result["latency"][0]
+            tables.append(
+                (
+                    "Side by side with LangChain (same model, chunks and questions)",
+                    ("system", "index chunks/s", "query p50 ms", "p95", "p99", "top-1 gold", "answer sentence",
+                     "abstains"),
+                    [
+                        ["this engine", f"{ix['pipeline_chunks_per_s']}", f"{ours['p50']}", f"{ours['p95']}",
+                         f"{ours['p99']}", f"{ours['answered_top1_gold']}", "yes", "yes"],
+                        ["LangChain FAISS + HuggingFaceEmbeddings", f"{peer['chunks_per_s']}", f"{peer['p50']}",
+                         f"{peer['p95']}", f"{peer['p99']}", f"{peer['answered_top1_gold']}", "no", "no"],
+                    ],
+                )
+            )  # fmt: skip
+    return tables
+
+
+def bench_terminal(result: dict) -> str:
+    parts = [f"Machine: {result['machine']}; corpus: {result['corpus']}"]
+    for title, headers, rows in bench_tables(result):
+        parts += ["", title, table(headers, rows)]
+    parts.append(f"\n({result['seconds']} s)")
+    return "\n".join(parts)
+
+
+def write_bench(result: dict, out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bench.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")
+    md = ["# Benchmark", "", f"Machine: {result['machine']}. Corpus: {result['corpus']}."]
+    for title, headers, rows in bench_tables(result):
+        md += ["", f"## {title}", "", markdown_table(headers, rows)]
+    (out / "bench.md").write_text("\n".join(md) + "\n", "utf-8")
+    return [out / "bench.json", out / "bench.md"]

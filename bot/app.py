@@ -15,7 +15,13 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, ErrorEvent
 
 from bot.config import Settings
-from bot.middlewares import AccessMiddleware, InFlightMiddleware, LanguageMiddleware, RetryRequestMiddleware
+from bot.middlewares import (
+    AccessMiddleware,
+    InFlightMiddleware,
+    LanguageMiddleware,
+    RetryRequestMiddleware,
+    TolerantUpdatesMiddleware,
+)
 from bot.routers import admin, inline, questions
 from bot.services import AnswerService, DocumentInbox, RateLimiter, Reindexer
 from bot.texts import ADMIN_COMMANDS, COMMANDS, texts_for
@@ -28,6 +34,7 @@ def create_bot(settings: Settings) -> Bot:
     """A Bot talking to TELEGRAM_API_URL, retrying sends on flood control and network errors."""
     assert settings.bot_token is not None
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    session.middleware(TolerantUpdatesMiddleware())
     session.middleware(RetryRequestMiddleware())
     return Bot(
         settings.bot_token.get_secret_value(),

@@ -10,10 +10,11 @@ from typing import Any
 from aiogram import BaseMiddleware, Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.enums import ChatType
-from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
+from aiogram.exceptions import ClientDecodeError, TelegramNetworkError, TelegramRetryAfter, TelegramServerError
 from aiogram.methods import GetUpdates, TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 from aiogram.types import CallbackQuery, InlineQuery, InlineQueryResultsButton, Message, TelegramObject, Update
+from pydantic import ValidationError
 
 from bot.config import Settings
 from bot.services import RateLimiter
@@ -119,6 +120,43 @@ class RateLimitMiddleware(BaseMiddleware):
             button = InlineQueryResultsButton(text=t("rate_limited", seconds=seconds), start_parameter="limit")
             await event.answer([], cache_time=0, is_personal=True, button=button)
         return None
+
+
+class TolerantUpdatesMiddleware(BaseRequestMiddleware):
+    """One update the library cannot parse must not block every update after it.
+
+    aiogram parses a getUpdates batch as a whole; a single malformed update fails the batch, the
+    offset never moves past it, and polling retries the same batch forever. Here the batch is
+    parsed update by update: bad ones are logged and replaced by an empty update with the same
+    id (which the dispatcher skips), so the offset moves on and the good ones are handled.
+    """
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        if not isinstance(method, GetUpdates):
+            return await make_request(bot, method)
+        try:
+            return await make_request(bot, method)
+        except ClientDecodeError as exc:
+            raw = exc.data if isinstance(exc.data, dict) else None
+            if not raw or not raw.get("ok") or not isinstance(raw.get("result"), list):
+                raise
+            updates = []
+            for item in raw["result"]:
+                try:
+                    updates.append(Update.model_validate(item, context={"bot": bot}))
+                except ValidationError:
+                    update_id = item.get("update_id") if isinstance(item, dict) else None
+                    logger.warning("skipped a malformed update (id %s)", update_id)
+                    if isinstance(update_id, int):
+                        updates.append(Update(update_id=update_id))
+            if not updates:
+                raise
+            return updates  # type: ignore[return-value]  # the chain passes results, not envelopes
 
 
 class RetryRequestMiddleware(BaseRequestMiddleware):

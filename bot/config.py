@@ -42,6 +42,9 @@ class Settings(EngineSettings):
         20.0, description="Largest document an admin may upload (Telegram's own limit is 20 MB)"
     )
     answer_workers: int = Field(2, description="Threads that compute answers (the event loop never waits on the model)")
+    max_concurrent_updates: int = Field(
+        16, description="Updates handled at once; more wait their turn (keeps the event loop responsive in bursts)"
+    )
     log_level: str = Field("INFO", description="Logging level")
 
     @field_validator("admin_ids", "allowed_user_ids", "allowed_chat_ids", mode="before")

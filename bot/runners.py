@@ -73,6 +73,17 @@ async def _run_webhook(dp: Dispatcher, bot: Bot, settings: Settings) -> None:
     await runner.cleanup()  # runs the dispatcher's shutdown, which waits for answers in flight
 
 
+async def start_polling(dp: Dispatcher, bot: Bot, settings: Settings, handle_signals: bool = True, **kwargs) -> None:
+    """Long polling with bounded concurrency: a burst of updates queues instead of flooding the loop."""
+    await dp.start_polling(
+        bot,
+        allowed_updates=dp.resolve_used_update_types(),
+        handle_signals=handle_signals,
+        tasks_concurrency_limit=settings.max_concurrent_updates,
+        **kwargs,
+    )
+
+
 async def _main(settings: Settings) -> None:
     engine = await asyncio.to_thread(prepare_engine, settings)
     bot = create_bot(settings)
@@ -85,7 +96,7 @@ async def _main(settings: Settings) -> None:
             await bot.delete_webhook()  # a webhook left from webhook mode would block getUpdates
         except TelegramAPIError as exc:
             logger.warning("deleteWebhook refused (%s)", type(exc).__name__)
-        await dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types(), handle_signals=True)
+        await start_polling(dp, bot, settings)
 
 
 def run_bot(settings: Settings) -> int:

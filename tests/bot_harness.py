@@ -12,6 +12,7 @@ from aiogram import Bot, Dispatcher
 
 from bot.app import build_dispatcher, create_bot, set_commands
 from bot.config import Settings
+from bot.runners import start_polling
 from index.engine import Engine
 from tests.fake_telegram import TOKEN, FakeTelegram
 
@@ -54,7 +55,7 @@ async def running_bot(
     bot = create_bot(settings)
     dp = build_dispatcher(settings, engine)
     await set_commands(bot, settings)
-    polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))
+    polling = asyncio.create_task(start_polling(dp, bot, settings, handle_signals=False, polling_timeout=1))
     try:
         yield RunningBot(fake, bot, dp, engine, settings)
     finally:

@@ -123,16 +123,16 @@ class FakeTelegram:
         params = await self._params(request)
         if request.match_info["token"] != TOKEN:
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
-        if method in self.delay:
-            await asyncio.sleep(self.delay[method])
         if self.faults.get(method):
             status, body = self.faults[method].pop(0)
             self.calls.append(Call(f"!{method}", params))
             return web.json_response({"ok": False, "error_code": status, **body}, status=status)
         if method == "getUpdates":
             return await self._get_updates(params)
-        self.calls.append(Call(method, params))
+        self.calls.append(Call(method, params))  # recorded on arrival; a slow answer comes later
         self._changed.set()
+        if method in self.delay:
+            await asyncio.sleep(self.delay[method])
         return web.json_response({"ok": True, "result": self._result(method, params)})
 
     async def _get_updates(self, params: dict[str, Any]) -> web.Response:

@@ -163,7 +163,7 @@ def build_model(weights: E5Weights, out_dir: Path) -> None:
     tokenizer.save_pretrained(hf_dir)
 
     transformer = Transformer(str(hf_dir), max_seq_length=s.max_positions)
-    pooling = Pooling(transformer.get_word_embedding_dimension(), pooling_mode="mean")
+    pooling = Pooling(transformer.get_embedding_dimension(), pooling_mode="mean")
     st_model = SentenceTransformer(
         modules=[transformer, pooling, Normalize()],
         prompts={"query": QUERY_PROMPT, "document": DOCUMENT_PROMPT},

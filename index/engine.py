@@ -70,6 +70,7 @@ class Engine:
         self._embedder: Embedder | None = None
         self._embedder_lock = threading.Lock()
         self._snapshot: Snapshot | None = None
+        self._load_attempted = False
         self.last_report: BuildReport | None = None
 
     @classmethod
@@ -90,6 +91,7 @@ class Engine:
 
     def load(self) -> Snapshot | None:
         """Load the newest usable version: CURRENT, else the previous good one. None if there is none."""
+        self._load_attempted = True
         store = self.config.store
         current = store.current_name()
         for name in store.candidates():
@@ -115,7 +117,7 @@ class Engine:
             self.config.build.documents_dir, self.config.build.max_file_bytes, self.config.build.splitter, full
         )
         kwargs = {"progress": progress} if progress else {}
-        if self._snapshot is None:
+        if self._snapshot is None and not self._load_attempted:
             self.load()  # the previous version's vectors are what make the build incremental
         report = build(self.config.store, self.embedder, options, self._snapshot, self.stemmer, **kwargs)
         self.last_report = report

@@ -124,8 +124,13 @@ async def test_non_admin_is_refused(docs, tmp_path, real_embedder) -> None:
 
 
 async def test_uploaded_document_becomes_answerable(docs, tmp_path, real_embedder) -> None:
-    async with running_bot(docs, tmp_path / "index", real_embedder) as run:
+    async with running_bot(docs, tmp_path / "index", real_embedder, upload_max_mb=1) as run:
         fake = run.fake
+        fake.files["huge"] = b"x"
+        fake.push(document_message(ADMIN, "huge", "huge.pdf", 5 * 1024 * 1024))
+        await fake.wait_for(lambda calls: any("слишком большой" in t for t in texts_to(fake, ADMIN)))
+        assert not fake.calls_to("getFile")  # refused before any download
+
         content = "Протокол рабочей группы.\n\nСовместный завод по сборке тракторов откроется в Костанае в 2027 году."
         fake.files["doc-1"] = content.encode()
         fake.push(document_message(ADMIN, "doc-1", "../../etc/трактор завод.txt", len(content.encode())))
@@ -152,11 +157,15 @@ async def test_restricted_access(docs, tmp_path, real_embedder) -> None:
         fake.push(private_message(OUTSIDER, "Где пройдет 22-е заседание?"))
         fake.push(group_message(GROUP, OUTSIDER, "@commission_test_bot Где пройдет 22-е заседание?"))
         fake.push(inline_query(OUTSIDER, "Где пройдет 22-е заседание?", "q-out"))
+        fake.push(private_message(OUTSIDER, "/reindex"))
+        fake.files["evil"] = b"Outsider text."
+        fake.push(document_message(OUTSIDER, "evil", "evil.txt", 14))
         fake.push(private_message(STAFF, "Где пройдет 22-е заседание?"))
         await fake.wait_for(lambda calls: texts_to(fake, STAFF) and fake.calls_to("answerInlineQuery"))
         await asyncio.sleep(0.5)
-        assert texts_to(fake, OUTSIDER) == ["Извините, доступ к этому боту ограничен. Обратитесь к администратору, "
-                                            "чтобы получить доступ."]  # fmt: skip
+        refusal = "Извините, доступ к этому боту ограничен. Обратитесь к администратору, чтобы получить доступ."
+        assert texts_to(fake, OUTSIDER) == [refusal] * 3  # question, admin command, upload: refused alike
+        assert not fake.calls_to("getFile") and not (docs / "evil.txt").exists()
         assert texts_to(fake, GROUP) == []
         [inline] = fake.calls_to("answerInlineQuery")
         assert inline.params["results"] == [] and inline.params["is_personal"] in (True, "true", "True")

@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.config import Settings
@@ -116,11 +117,18 @@ def cmd_run(args: argparse.Namespace) -> int:
 SHARED_EVAL = Path("../shared/eval")
 
 
-def _tqdm_factory(label: str, total: int):
+def _tqdm_factory(label: str, total: int) -> Callable[[int], None]:
+    """A progress callback (items done since the last call) drawing one bar, closed when full."""
     from tqdm import tqdm
 
     bar = tqdm(total=total, desc=label, file=sys.stderr)
-    return lambda n: bar.update(n) if bar.n + n < total else (bar.update(n), bar.close())
+
+    def advance(n: int) -> None:
+        bar.update(n)
+        if bar.n >= total:
+            bar.close()
+
+    return advance
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

@@ -54,7 +54,10 @@ async def answer_question(message: Message, question: str, bot: Bot, t: Texts, a
     parts = split_message(answer_message(reply.answer, t))
     for i, part in enumerate(parts):
         markup = more_button(key, 1, reply, t) if i == len(parts) - 1 else None
-        await message.reply(part, reply_markup=markup) if i == 0 else await message.answer(part, reply_markup=markup)
+        if i == 0:
+            await message.reply(part, reply_markup=markup)  # the first part quotes the question
+        else:
+            await message.answer(part, reply_markup=markup)
 
 
 def create_router(limiter: RateLimiter) -> Router:

@@ -7,6 +7,7 @@ between runs, so a second run only re-embeds what changed).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import time
@@ -65,7 +66,7 @@ def embed_questions(
 ) -> np.ndarray:
     """Question vectors, cached per model and question list (evaluation re-runs are quick)."""
     key = f"{embedder.name}\n" + "\n".join(questions)
-    digest = __import__("hashlib").sha1(key.encode()).hexdigest()[:16]
+    digest = hashlib.sha1(key.encode()).hexdigest()[:16]
     path = cache / f"questions-{digest}.npy"
     if path.exists():
         progress(len(questions))

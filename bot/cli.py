@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.terminal import ProgressBar, console_chat, format_reply
+from index.builder import MissingDocumentsFolder
 from index.engine import Engine
 from index.store import BuildInProgress
 
@@ -51,7 +52,7 @@ def _build(engine: Engine, full: bool) -> int:
     bar = ProgressBar()
     try:
         report = engine.build(full=full, progress=bar)
-    except BuildInProgress as exc:
+    except (BuildInProgress, MissingDocumentsFolder) as exc:
         bar.close()
         print(f"Not started: {exc}", file=sys.stderr)
         return 2
@@ -60,15 +61,13 @@ def _build(engine: Engine, full: bool) -> int:
     return 0
 
 
-def _ready_engine(settings: Settings) -> Engine:
+def _ready_engine(settings: Settings) -> Engine | None:
     """Load the index, building it first if there is none; note (not wait for) a stale one."""
     engine = Engine.from_settings(settings)
     if engine.load() is None:
         print(f"No index in {settings.index_dir} yet: building it from {settings.documents_dir}.", file=sys.stderr)
-        bar = ProgressBar()
-        report = engine.build(progress=bar)
-        bar.close()
-        print(report.summary(), file=sys.stderr)
+        if _build(engine, full=False) != 0:
+            return None
     elif engine.is_stale():
         print(
             "Note: the documents changed since the index was built; answers come from the existing index. "
@@ -79,12 +78,13 @@ def _ready_engine(settings: Settings) -> Engine:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    settings = _settings(args)
-    return _build(Engine.from_settings(settings), args.full)
+    return _build(Engine.from_settings(_settings(args)), args.full)
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
     engine = _ready_engine(_settings(args))
+    if engine is None:
+        return 2
     questions = [args.question] if args.question else (line.strip() for line in sys.stdin)
     for question in questions:
         if not question:
@@ -101,6 +101,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if settings.bot_token is None:
         engine = _ready_engine(settings)
+        if engine is None:
+            return 2
         print(
             "No BOT_TOKEN set: answering here in the console.\n"
             "To connect Telegram: create a bot with @BotFather, then set BOT_TOKEN=<token> "

@@ -14,6 +14,7 @@ from aiohttp import web
 from bot.app import build_dispatcher, create_bot, set_commands
 from bot.config import Settings
 from bot.logsafety import install_redaction
+from index.builder import MissingDocumentsFolder
 from index.engine import Engine
 
 logger = logging.getLogger(__name__)
@@ -26,7 +27,10 @@ def secrets_of(settings: Settings) -> list[str]:
 def prepare_engine(settings: Settings) -> Engine:
     """Load the model and the index once, before the first update is taken."""
     engine = Engine.from_settings(settings)
-    report = engine.ensure_index()
+    try:
+        report = engine.ensure_index()
+    except MissingDocumentsFolder as exc:
+        raise SystemExit(f"{exc} (set DOCUMENTS_DIR)") from None
     if report is not None:
         logger.info("built the index: %s", report.summary().splitlines()[0])
     elif engine.is_stale():

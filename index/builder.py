@@ -37,6 +37,10 @@ def text_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
+class MissingDocumentsFolder(FileNotFoundError):
+    """The documents folder does not exist: building would publish an empty index."""
+
+
 @dataclass
 class BuildOptions:
     documents_dir: Path
@@ -115,6 +119,9 @@ def build(
 ) -> BuildReport:
     """Build and publish a new version. Raises BuildInProgress if another build holds the lock."""
     started = time.monotonic()
+    if not options.documents_dir.is_dir():
+        # A mistyped path must not replace the index with an empty one.
+        raise MissingDocumentsFolder(f"documents folder not found: {options.documents_dir}")
     report = BuildReport(full=options.full)
     with store.build_lock():
         store.clean_up()

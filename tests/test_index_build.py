@@ -157,3 +157,13 @@ def test_no_usable_version_means_a_rebuild(documents: Path, make_engine) -> None
     report = fresh.ensure_index()
     assert report is not None and report.version == "v000002"
     assert fresh.ask("заседание комиссии").passages
+
+
+def test_a_missing_documents_folder_never_empties_the_index(documents: Path, make_engine, tmp_path: Path) -> None:
+    from index.builder import MissingDocumentsFolder
+
+    make_engine(documents).build()
+    mistyped = make_engine(tmp_path / "documnets")
+    with pytest.raises(MissingDocumentsFolder, match="documents folder not found"):
+        mistyped.build()
+    assert mistyped.load().version == "v000001" and len(mistyped.snapshot.documents) == 1

@@ -18,6 +18,7 @@ from bot.filters import IsAdmin
 from bot.formatting import split_message
 from bot.services import AnswerService, DocumentInbox, Reindexer, ReindexProgress
 from bot.texts import Texts
+from index.builder import MissingDocumentsFolder
 from index.models import BuildReport
 from index.readers import SUPPORTED_EXTENSIONS
 from index.store import BuildInProgress
@@ -69,6 +70,9 @@ async def run_reindex(message: Message, full: bool, bot: Bot, t: Texts, reindexe
         report = await reindexer.run(full, on_progress)
     except BuildInProgress:
         await edit(t("reindex_running"))
+        return
+    except MissingDocumentsFolder as exc:
+        await edit(t("reindex_failed", reason=str(exc)))
         return
     except Exception as exc:
         logger.exception("reindex failed")

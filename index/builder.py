@@ -1,6 +1,6 @@
 """Build a new index version from the documents folder: incremental by default.
 
-Pipeline: list files -> fingerprint each -> reuse unchanged documents as they are, read and split
+Pipeline: list files -> hash each -> reuse unchanged documents as they are, read and split
 new or changed ones -> embed only texts whose vectors are not already known -> write the version
 (SQLite, FAISS, BM25) into a staging folder -> publish it atomically.
 """
@@ -19,12 +19,12 @@ import numpy as np
 from index.background import BACKGROUND_SENTENCES
 from index.embedding.embedder import Embedder
 from index.lexical import BM25Index, Stemmer
-from index.loader import DocumentFile, fingerprint, list_document_files, read_document
+from index.loader import DocumentFile, list_document_files, parse_document, read_raw
 from index.models import BuildReport, SkippedFile
 from index.readers import UnreadableDocument
-from index.snapshot import ChunkRecord, DocumentRow, Snapshot, seal, write_database, write_vectors
+from index.snapshot import ChunkRecord, DocumentRow, Snapshot, write_database, write_vectors
 from index.splitter import SplitterConfig, split_text
-from index.store import DATABASE, VersionStore
+from index.store import DATABASE, VersionStore, write_manifest
 
 logger = logging.getLogger(__name__)
 
@@ -175,7 +175,7 @@ def build(
         np.save(staged.path / "background.npy", sentences_pool.matrix(background_hashes, dim))
         progress("writing", 2, 3)
         report.documents, report.chunks, report.version = len(documents), len(chunks), staged.name
-        seal(
+        write_manifest(
             staged.path,
             {
                 "version": staged.name,
@@ -211,7 +211,8 @@ def _add_document(
     chunks: list[ChunkRecord],
     report: BuildReport,
 ) -> None:
-    digest = fingerprint(file, options.max_file_bytes)
+    raw = read_raw(file, options.max_file_bytes)
+    digest = raw.digest
     old_index = old_docs.get(file.relative)
     doc_id = len(documents)
     if file.relative not in previous_hashes:
@@ -232,7 +233,7 @@ def _add_document(
             chunks.append(ChunkRecord(doc_id, int(old.chunk_position[c]), text, old.chunk_hash[c], sentences))
         outcome.append(file.relative)
         return
-    document = read_document(file, options.max_file_bytes)
+    document = parse_document(file, raw)  # the bytes read for the digest, not read again
     drafts = split_text(document.text, options.splitter)
     if not drafts:
         raise UnreadableDocument("no sentences found in the text")

@@ -50,7 +50,21 @@ def list_document_files(root: Path) -> tuple[list[DocumentFile], list[SkippedFil
     return files, skipped
 
 
-def _read_bytes(file: DocumentFile, max_bytes: int) -> tuple[bytes, dict[str, str], bytes]:
+@dataclass(frozen=True)
+class RawFile:
+    """A document's bytes and its sidecar, read once: enough to tell whether it changed."""
+
+    data: bytes
+    fields: dict[str, str]
+    sidecar_bytes: bytes
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.data + b"\0meta\0" + self.sidecar_bytes).hexdigest()
+
+
+def read_raw(file: DocumentFile, max_bytes: int) -> RawFile:
+    """The file's bytes (size-checked before reading) and its metadata sidecar."""
     try:
         size = file.path.stat().st_size
         if size == 0:
@@ -61,24 +75,19 @@ def _read_bytes(file: DocumentFile, max_bytes: int) -> tuple[bytes, dict[str, st
         fields, sidecar_bytes = read_sidecar(file.path)
     except OSError as exc:
         raise UnreadableDocument(f"cannot read ({exc.strerror or exc})") from exc
-    return data, fields, sidecar_bytes
-
-
-def _digest(data: bytes, sidecar_bytes: bytes) -> str:
-    return hashlib.sha256(data + b"\0meta\0" + sidecar_bytes).hexdigest()
-
-
-def fingerprint(file: DocumentFile, max_bytes: int) -> str:
-    """The content hash that decides whether a document changed, without parsing it."""
-    data, _, sidecar_bytes = _read_bytes(file, max_bytes)
-    return _digest(data, sidecar_bytes)
+    return RawFile(data, fields, sidecar_bytes)
 
 
 def read_document(file: DocumentFile, max_bytes: int) -> LoadedDocument:
     """Read one file into a document, or raise UnreadableDocument with the reason."""
-    data, fields, sidecar_bytes = _read_bytes(file, max_bytes)
+    return parse_document(file, read_raw(file, max_bytes))
+
+
+def parse_document(file: DocumentFile, raw: RawFile) -> LoadedDocument:
+    """Extract text and metadata from bytes already read."""
+    fields = raw.fields
     suffix = file.path.suffix.lower()
-    extracted = READERS[suffix](data)
+    extracted = READERS[suffix](raw.data)
     text = extracted.text
     if extracted.title:
         fields = {"title": extracted.title, **fields}
@@ -94,6 +103,6 @@ def read_document(file: DocumentFile, max_bytes: int) -> LoadedDocument:
         path=file.relative,
         text=text,
         meta=meta,
-        content_hash=_digest(data, sidecar_bytes),
+        content_hash=raw.digest,
         format=suffix.lstrip("."),
     )

@@ -15,9 +15,6 @@ class DocumentMeta:
     date: str = ""
     language: str = ""
 
-    def as_dict(self) -> dict[str, str]:
-        return {k: v for k, v in self.__dict__.items() if v}
-
 
 @dataclass(frozen=True)
 class LoadedDocument:
@@ -40,9 +37,6 @@ class ChunkDraft:
 
     text: str
     sentences: tuple[tuple[int, int], ...]  # (start, end) character offsets inside ``text``
-
-    def sentence_texts(self) -> list[str]:
-        return [self.text[a:b] for a, b in self.sentences]
 
 
 @dataclass(frozen=True)

@@ -33,10 +33,8 @@ class RetrievalConfig:
 class ScoredChunk:
     chunk: int
     score: float  # the fused score that ranks chunks
-    dense: float  # the dense part of the score alone
     sentence_scores: np.ndarray  # cosine of each of the chunk's sentences, in order
     sentence_bonus: np.ndarray  # the lexical evidence of each sentence (question words and numbers it holds)
-    lexical: float  # the lexical part of the score alone
 
 
 @dataclass(frozen=True)
@@ -117,6 +115,6 @@ def retrieve(
         best_bonus = float(sentence_bonus.max()) if len(sentence_bonus) else 0.0
         lex = (signals.lexical_weight * words + signals.number_weight * numbers + best_bonus) / 2
         score = lex if config.mode == "lexical" else dense + lex
-        scored.append(ScoredChunk(int(row), score, dense, sentences, sentence_bonus, lex))
+        scored.append(ScoredChunk(int(row), score, sentences, sentence_bonus))
     scored.sort(key=lambda s: -s.score)
     return scored[:k], signals

@@ -6,7 +6,6 @@ published, so every search sees exactly one version (no answer mixes chunks of t
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
 from dataclasses import dataclass
@@ -20,12 +19,10 @@ from index.models import DocumentMeta
 from index.store import (
     CHUNK_VECTORS,
     DATABASE,
-    MANIFEST,
     SENTENCE_VECTORS,
     CorruptIndex,
     check_database,
     read_manifest,
-    write_manifest,
 )
 
 logger = logging.getLogger(__name__)
@@ -169,10 +166,6 @@ def write_vectors(folder: Path, chunk_vectors: np.ndarray, sentence_vectors: np.
     faiss.write_index(make_faiss_index(sentence_vectors, dimension), str(folder / SENTENCE_VECTORS))
 
 
-def seal(folder: Path, manifest: dict) -> None:
-    write_manifest(folder, manifest)
-
-
 def load_snapshot(folder: Path, stemmer: Stemmer) -> Snapshot:
     """Load and verify a version; raise CorruptIndex with a readable reason if it is damaged."""
     manifest = read_manifest(folder)
@@ -229,7 +222,3 @@ def load_snapshot(folder: Path, stemmer: Stemmer) -> Snapshot:
         bm25=bm25,
         background=background,
     )
-
-
-def manifest_of(folder: Path) -> dict:
-    return json.loads((folder / MANIFEST).read_text("utf-8"))

@@ -159,18 +159,6 @@ class VersionStore:
         finally:
             handle.close()  # closing releases the flock; a killed process releases it too
 
-    def is_building(self) -> bool:
-        path = self.root / "build.lock"
-        if not path.exists():
-            return False
-        with open(path, "a+") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                return True
-            fcntl.flock(handle, fcntl.LOCK_UN)
-            return False
-
     def clean_up(self) -> list[str]:
         """Remove leftovers of killed builds and versions nobody falls back to (call under the lock)."""
         removed: list[str] = []

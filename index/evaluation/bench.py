@@ -35,8 +35,8 @@ from index.evaluation.xquad import load_passages, load_questions, write_passages
 from index.lexical import BM25Index, Stemmer
 from index.models import DocumentMeta
 from index.retrieval import retrieve
-from index.snapshot import ChunkRecord, DocumentRow, faiss_kind, seal, write_database, write_vectors
-from index.store import DATABASE, VersionStore
+from index.snapshot import ChunkRecord, DocumentRow, faiss_kind, write_database, write_vectors
+from index.store import DATABASE, VersionStore, write_manifest
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[str], None]
@@ -168,7 +168,9 @@ def write_padded_version(base: Engine, target_chunks: int, index_dir: Path, seed
         all_sentences = [c.text[a:b] for c in chunks for a, b, _ in c.sentences]
         BM25Index.build([c.text for c in chunks], all_sentences, Stemmer()).save(staged.path)
         np.save(staged.path / "background.npy", snapshot.background)
-        seal(staged.path, {**snapshot.manifest, "version": staged.name, "chunks": len(chunks), "synthetic": filler})
+        write_manifest(
+            staged.path, {**snapshot.manifest, "version": staged.name, "chunks": len(chunks), "synthetic": filler}
+        )
         store.publish(staged)
     return {"chunks": len(chunks), "synthetic_chunks": filler}
 

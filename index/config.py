@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -25,6 +26,11 @@ class EngineSettings(BaseSettings):
     )
     document_prompt: str | None = Field(
         None, description="Prefix for passages; default: the model's own ('passage: ' for e5)"
+    )
+    embedding_backend: Literal["onnx", "torch"] = Field(
+        "onnx",
+        description="'onnx': the model exported once to ONNX Runtime (same vectors, faster, no torch at start); "
+        "'torch': sentence-transformers",
     )
     quantize: bool = Field(
         False,

@@ -20,11 +20,12 @@ import numpy as np
 from index.answering import AnswerConfig, SentenceChoice, background_level, choose_sentence
 from index.builder import BuildOptions, ProgressCallback, build, source_stamps
 from index.config import EngineSettings
-from index.embedding.embedder import Embedder, EmbedderConfig, SentenceTransformerEmbedder
+from index.embedding.embedder import Embedder, EmbedderConfig
+from index.embedding.factory import create_embedder
 from index.lexical import Stemmer
 from index.models import Answer, BuildReport, Passage, Reply
 from index.retrieval import QuestionSignals, RetrievalConfig, ScoredChunk, retrieve
-from index.snapshot import Snapshot, faiss_kind, load_snapshot
+from index.snapshot import Snapshot, faiss_kind, load_snapshot, use_one_search_thread
 from index.splitter import SplitterConfig
 from index.store import CorruptIndex, VersionStore
 
@@ -55,6 +56,7 @@ class EngineConfig:
                 query_prompt=settings.query_prompt,
                 document_prompt=settings.document_prompt,
                 quantize=settings.quantize,
+                backend=settings.embedding_backend,
             ),
             retrieval=RetrievalConfig(lexical_weight=settings.lexical_weight),
             answer=AnswerConfig(abstain_margin=settings.abstain_margin),
@@ -66,7 +68,8 @@ class Engine:
     def __init__(self, config: EngineConfig, embedder_factory: Callable[[], Embedder] | None = None) -> None:
         self.config = config
         self.stemmer = Stemmer()
-        self._embedder_factory = embedder_factory or (lambda: SentenceTransformerEmbedder(config.embedder))
+        use_one_search_thread()
+        self._embedder_factory = embedder_factory or (lambda: create_embedder(config.embedder))
         self._embedder: Embedder | None = None
         self._embedder_lock = threading.Lock()
         self._snapshot: Snapshot | None = None

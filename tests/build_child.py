@@ -28,9 +28,10 @@ def pause(point: str) -> None:
 def main() -> None:
     documents, index_dir, pause_at, which = sys.argv[1:5]
     if which == "real":
-        from index.embedding.embedder import EmbedderConfig, SentenceTransformerEmbedder
+        from index.embedding.embedder import EmbedderConfig
+        from index.embedding.factory import create_embedder
 
-        embedder = SentenceTransformerEmbedder(EmbedderConfig(cache_dir=MODEL_CACHE))
+        embedder = create_embedder(EmbedderConfig(cache_dir=MODEL_CACHE))
     else:
         embedder = FakeEmbedder()
 

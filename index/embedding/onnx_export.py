@@ -92,7 +92,10 @@ def ensure_onnx_model(model_dir: Path, int8: bool = False) -> OnnxModelInfo:
     if read_info(model_dir) is None:
         _export_folder(model_dir)
     if int8:
-        _quantize(onnx_dir(model_dir))
+        try:
+            _quantize(onnx_dir(model_dir))
+        except Exception as exc:  # onnxruntime's quantiser; the float graph is still good
+            raise OnnxExportError(f"int8 quantisation failed: {type(exc).__name__}: {exc}") from exc
     info = read_info(model_dir, int8)
     if info is None:
         raise OnnxExportError(f"ONNX export of {model_dir} did not produce a usable graph")

@@ -6,6 +6,7 @@ import logging
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index.store import BuildInProgress
@@ -28,6 +29,23 @@ def test_first_build_indexes_every_good_document(folder: Path, make_engine) -> N
     assert report.skipped == [] and report.documents == 6
     reply = engine.ask("Экспорт пшеницы из Казахстана в Азербайджан")
     assert reply.passages[0].document == "agriculture-cp1251.txt"
+
+
+def test_chunk_vectors_are_the_length_weighted_mean_of_their_sentences(folder: Path, make_engine) -> None:
+    engine = make_engine(folder)
+    engine.build()
+    snapshot = engine.snapshot
+    chunks = snapshot.chunk_vectors.reconstruct_n(0, snapshot.n_chunks)
+    sentences = snapshot.sentence_vectors.reconstruct_n(0, snapshot.sentence_vectors.ntotal)
+    multi = 0
+    for c in range(snapshot.n_chunks):
+        rows = snapshot.sentences_of(c)
+        multi += len(rows) > 1
+        lengths = np.array([snapshot.sentence_span[s][1] - snapshot.sentence_span[s][0] for s in rows], np.float32)
+        expected = lengths @ sentences[rows.start : rows.stop]
+        expected /= np.linalg.norm(expected)
+        assert float(chunks[c] @ expected) > 0.999  # float16 storage rounds a little
+    assert multi > 0, "the corpus should have chunks of several sentences"
 
 
 def test_incremental_build_embeds_only_the_changed_document(folder: Path, make_engine) -> None:

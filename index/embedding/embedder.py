@@ -72,7 +72,6 @@ class SentenceTransformerEmbedder:
         self.query_prompt, self.document_prompt = resolve_prompts(dict(self.model.prompts or {}), config, is_default)
         self.backend = "torch"
         self.batch_size = config.batch_size
-        self.quantized = False
         if config.quantize:
             # int8 linear layers: faster on CPU but measurably less accurate on cross-lingual
             # questions (English R@1 0.862 -> 0.824 on XQuAD), hence off by default. The name keeps the
@@ -81,7 +80,6 @@ class SentenceTransformerEmbedder:
 
             # Per-channel scales (one per output row) are the more accurate int8 variant.
             self.model = quantize_dynamic(self.model, {torch.nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8)
-            self.quantized = True
             self.name += "+int8"
         self.dimension = int(self.model.get_embedding_dimension())
         torch.set_num_threads(max(1, os.cpu_count() or 1))

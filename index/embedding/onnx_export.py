@@ -74,9 +74,13 @@ def read_info(model_dir: Path, int8: bool = False) -> OnnxModelInfo | None:
     graph = folder / (INT8_GRAPH_FILE if int8 else GRAPH_FILE)
     if meta.get("export_version") != EXPORT_VERSION or not graph.is_file():
         return None
+    return _info_from_meta(graph, meta)
+
+
+def _info_from_meta(graph: Path, meta: dict) -> OnnxModelInfo:
     return OnnxModelInfo(
         graph=graph,
-        tokenizer=folder / "tokenizer.json",
+        tokenizer=graph.parent / "tokenizer.json",
         max_length=int(meta["max_length"]),
         pad_id=int(meta["pad_id"]),
         dimension=int(meta["dimension"]),
@@ -183,10 +187,7 @@ def export_model(model_dir: Path, out_dir: Path) -> dict:
         "dimension": int(model.get_embedding_dimension()),
         "prompts": dict(model.prompts or {}),
     }
-    info = OnnxModelInfo(
-        graph, out_dir / "tokenizer.json", meta["max_length"], meta["pad_id"], meta["dimension"], meta["prompts"]
-    )
-    meta["check_min_cosine"] = _check_against(model, info)
+    meta["check_min_cosine"] = _check_against(model, _info_from_meta(graph, meta))
     return meta
 
 

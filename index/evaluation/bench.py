@@ -28,9 +28,9 @@ from pathlib import Path
 
 import numpy as np
 
-from index.builder import text_hash
+from index.builder import compose_chunk_vectors, text_hash
 from index.config import EngineSettings
-from index.embedding.embedder import EmbedderConfig, SentenceTransformerEmbedder
+from index.embedding.embedder import EmbedderConfig, SentenceTransformerEmbedder, model_location
 from index.engine import Engine
 from index.evaluation.xquad import load_passages, load_questions, write_passages_as_documents
 from index.lexical import BM25Index, Stemmer
@@ -148,7 +148,6 @@ def write_padded_version(base: Engine, target_chunks: int, index_dir: Path, seed
     snapshot = base.snapshot
     assert snapshot is not None
     rng = np.random.default_rng(seed)
-    chunk_vecs = snapshot.chunk_vectors.reconstruct_n(0, snapshot.chunk_vectors.ntotal)
     sent_vecs = snapshot.sentence_vectors.reconstruct_n(0, snapshot.sentence_vectors.ntotal)
     sentences = [
         snapshot.chunk_text[int(snapshot.sentence_chunk[i])][int(a) : int(b)]
@@ -156,7 +155,7 @@ def write_padded_version(base: Engine, target_chunks: int, index_dir: Path, seed
     ]
     documents = list(snapshot.documents)
     chunks: list[ChunkRecord] = []
-    chunk_rows, sentence_rows = [chunk_vecs], [sent_vecs]
+    sentence_rows = [sent_vecs]
     for c in range(snapshot.n_chunks):
         spans = [(int(snapshot.sentence_span[s][0]), int(snapshot.sentence_span[s][1]), snapshot.sentence_hash[s])
                  for s in snapshot.sentences_of(c)]  # fmt: skip
@@ -180,15 +179,14 @@ def write_padded_version(base: Engine, target_chunks: int, index_dir: Path, seed
         pair = sent_vecs[picks] + noise.astype(np.float32)
         pair /= np.linalg.norm(pair, axis=2, keepdims=True)
         sentence_rows.append(pair.reshape(-1, sent_vecs.shape[1]))
-        mean = pair.mean(axis=1)
-        chunk_rows.append(mean / np.linalg.norm(mean, axis=1, keepdims=True))
     store = VersionStore(index_dir)
     shutil.rmtree(index_dir, ignore_errors=True)
     with store.build_lock():
         staged = store.stage()
         write_database(staged.path / DATABASE, documents, chunks)
-        dim = chunk_vecs.shape[1]
-        write_vectors(staged.path, np.concatenate(chunk_rows), np.concatenate(sentence_rows), dim)
+        sentence_matrix = np.concatenate(sentence_rows)
+        # Chunk vectors come from sentence vectors exactly as the builder makes them.
+        write_vectors(staged.path, compose_chunk_vectors(chunks, sentence_matrix), sentence_matrix, sent_vecs.shape[1])
         all_sentences = [c.text[a:b] for c in chunks for a, b, _ in c.sentences]
         BM25Index.build([c.text for c in chunks], all_sentences, Stemmer()).save(staged.path)
         np.save(staged.path / "background.npy", snapshot.background)
@@ -348,13 +346,10 @@ def run_bench(settings: EngineSettings, inputs: BenchInputs, say: Progress = lam
 
     if inputs.peer:
         say("peer: LangChain FAISS with the same model")
-        from index.embedding.model_builder import DEFAULT_MODEL_NAME, default_model_dir
-
         snapshot = base.snapshot
         assert snapshot is not None
-        model = settings.embedding_model
-        model_dir = (
-            default_model_dir(settings.model_cache_dir) if model in ("default", DEFAULT_MODEL_NAME) else Path(model)
+        model_dir, _, _ = model_location(
+            EmbedderConfig(model=settings.embedding_model, cache_dir=settings.model_cache_dir)
         )
         chunk_docs = [
             (snapshot.documents[int(d)].path, t)

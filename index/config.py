@@ -33,9 +33,9 @@ class EngineSettings(BaseSettings):
         "'torch': sentence-transformers",
     )
     quantize: bool = Field(
-        False,
-        description="int8 weights in the encoder's linear layers: ~1.45x faster encoding, "
-        "but English Recall@1 -1.3 points (ONNX)",
+        True,
+        description="ONNX backend: int8 linear layers with outlier channels kept in float32 (~1.45x faster "
+        "encoding, XQuAD Recall@1 within 0.5 point of float32); false: the float32 graph",
     )
     max_file_mb: float = Field(20.0, description="Files larger than this are skipped")
     chunk_max_chars: int = Field(1000, description="Longest chunk, in characters (whole sentences)")

@@ -92,6 +92,15 @@ def real_embedder():
     return create_embedder(EmbedderConfig(cache_dir=MODEL_CACHE))
 
 
+@pytest.fixture(scope="session")
+def float_embedder():
+    """The default model on the float32 ONNX graph (QUANTIZE=false): sentence-transformers' vectors."""
+    from index.embedding.embedder import EmbedderConfig
+    from index.embedding.factory import create_embedder
+
+    return create_embedder(EmbedderConfig(cache_dir=MODEL_CACHE, quantize=False))
+
+
 class CountingEmbedder:
     """Wraps an embedder and records every text sent to it for documents."""
 

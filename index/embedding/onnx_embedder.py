@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 
 from index.embedding.embedder import EmbedderConfig, model_location, resolve_prompts
-from index.embedding.onnx_export import OnnxExportError, OnnxModelInfo, discard_export, ensure_onnx_model
+from index.embedding.onnx_export import OnnxExportError, OnnxModelInfo, discard_export, ensure_onnx_model, read_info
 
 logger = logging.getLogger(__name__)
 
@@ -35,13 +37,10 @@ class OnnxEncoder:
         options.log_severity_level = 3  # ORT's warnings about unused initialisers are noise here
         self.session = onnxruntime.InferenceSession(str(info.graph), options, providers=["CPUExecutionProvider"])
 
-    def encode(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.info.dimension), dtype=np.float32)
+    def batches(self, texts: list[str]) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """(row numbers, input ids, attention mask) per batch; shortest texts first, so padding stays small."""
         ids = [encoding.ids for encoding in self.tokenizer.encode_batch(texts, add_special_tokens=True)]
-        # Shortest first, so each batch holds texts of similar length and padding stays small.
         order = np.argsort([len(row) for row in ids], kind="stable")
-        out = np.empty((len(texts), self.info.dimension), dtype=np.float32)
         for start in range(0, len(order), self.batch_size):
             rows = order[start : start + self.batch_size]
             width = max(len(ids[i]) for i in rows)
@@ -50,6 +49,11 @@ class OnnxEncoder:
             for r, i in enumerate(rows):
                 input_ids[r, : len(ids[i])] = ids[i]
                 mask[r, : len(ids[i])] = 1
+            yield rows, input_ids, mask
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        out = np.empty((len(texts), self.info.dimension), dtype=np.float32)
+        for rows, input_ids, mask in self.batches(texts):
             (vectors,) = self.session.run(None, {"input_ids": input_ids, "attention_mask": mask})
             out[rows] = vectors
         norms = np.linalg.norm(out, axis=1, keepdims=True)
@@ -63,21 +67,32 @@ class OnnxEmbedder:
         path, name, is_default = model_location(config)
         if not path.is_dir():
             raise OnnxExportError(f"{config.model} is not a local model folder")
-        info = ensure_onnx_model(path, int8=config.quantize)
+        self._batch_size = config.batch_size
+        self.int8 = config.quantize
         try:
-            self.encoder = OnnxEncoder(info, batch_size=config.batch_size)
+            self.encoder = self._load(path)
+        except OnnxExportError as exc:
+            if not (self.int8 and read_info(path) is not None):
+                raise
+            # The float graph is fine; only its int8 build failed or fell short of the check.
+            logger.warning("int8 encoder unavailable for %s (%s); using the float32 graph", name, exc)
+            self.int8 = False
+            self.encoder = self._load(path)
         except Exception as exc:  # ONNX Runtime raises its own types for truncated or garbled files
             # A damaged cache must not keep the bot down: export again, once.
             logger.warning("the ONNX export in %s cannot be loaded (%s); exporting it again", path, exc)
             discard_export(path)
-            info = ensure_onnx_model(path, int8=config.quantize)
-            self.encoder = OnnxEncoder(info, batch_size=config.batch_size)
+            self.encoder = self._load(path)
+        info = self.encoder.info
         self.query_prompt, self.document_prompt = resolve_prompts(info.prompts, config, is_default)
-        # Same name as the torch backend: the vectors agree to 1e-4, so an index built by one is
-        # served by the other without a rebuild. int8 vectors are different and named apart.
-        self.name = name + ("+int8-onnx" if config.quantize else "")
+        # Float32: the torch backend's name (vectors agree to 1e-4), so either serves the other's index.
+        # int8 vectors differ slightly (cosine ~0.9994), so they are named apart and never mixed.
+        self.name = name + ("+int8" if self.int8 else "")
         self.dimension = info.dimension
         self.backend = "onnx"
+
+    def _load(self, path: Path) -> OnnxEncoder:
+        return OnnxEncoder(ensure_onnx_model(path, int8=self.int8), batch_size=self._batch_size)
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         return self.encoder.encode([self.document_prompt + t for t in texts])

@@ -34,7 +34,7 @@ from index.embedding.embedder import EmbedderConfig, SentenceTransformerEmbedder
 from index.engine import Engine
 from index.evaluation.xquad import load_passages, load_questions, write_passages_as_documents
 from index.lexical import BM25Index, Stemmer
-from index.models import DocumentMeta
+from index.models import BuildReport, DocumentMeta
 from index.retrieval import retrieve
 from index.snapshot import ChunkRecord, DocumentRow, faiss_kind, write_database, write_vectors
 from index.store import DATABASE, VersionStore, write_manifest
@@ -85,11 +85,7 @@ def bench_indexing(settings: EngineSettings, docs: Path, workdir: Path, engine_f
     # Each side is timed REPEATS times and its best run kept (as timeit does): on a shared 2-core
     # machine single runs of the same work differ by 10-15 %, and both sides get the same treatment.
     say("indexing: full pipeline")
-    pipeline_runs = []
-    for _ in range(REPEATS):
-        started = time.perf_counter()
-        report = engine.build(full=True)
-        pipeline_runs.append(time.perf_counter() - started)
+    pipeline_runs, report = _timed_full_builds(engine)
     pipeline_seconds = min(pipeline_runs)
     snapshot = engine.snapshot
     assert snapshot is not None
@@ -109,6 +105,19 @@ def bench_indexing(settings: EngineSettings, docs: Path, workdir: Path, engine_f
         raw_runs.append(time.perf_counter() - started)
     raw_seconds = min(raw_runs)
     del reference
+
+    float_runs: list[float] = []
+    if settings.quantize:
+        # The same pipeline on the float32 graph: the other candidate for the default, same run.
+        say("indexing: full pipeline, float32 graph")
+        float_dir = workdir / "pipeline-index-float32"
+        shutil.rmtree(float_dir, ignore_errors=True)
+        float_engine: Engine = engine_factory(
+            settings.model_copy(update={"documents_dir": docs, "index_dir": float_dir, "quantize": False})
+        )
+        float_engine.embedder.embed_documents(["warm-up"])
+        float_runs, _ = _timed_full_builds(float_engine)
+        del float_engine
 
     say("indexing: incremental rebuild after one changed document")
     changed = sorted(docs.glob("*.txt"))[0]
@@ -130,7 +139,11 @@ def bench_indexing(settings: EngineSettings, docs: Path, workdir: Path, engine_f
         "pipeline_seconds": round(pipeline_seconds, 2),
         "pipeline_chunks_per_s": round(len(chunk_texts) / pipeline_seconds, 2),
         "raw_seconds": round(raw_seconds, 2),
-        "runs_seconds": {"pipeline": [round(x, 2) for x in pipeline_runs], "raw": [round(x, 2) for x in raw_runs]},
+        "runs_seconds": {
+            "pipeline": [round(x, 2) for x in pipeline_runs],
+            "raw": [round(x, 2) for x in raw_runs],
+            "float32_pipeline": [round(x, 2) for x in float_runs],
+        },
         "raw_chunks_per_s": round(len(chunk_texts) / raw_seconds, 2),
         "throughput_ratio": round(raw_seconds / pipeline_seconds, 3),
         "incremental_seconds": round(incremental_seconds, 2),
@@ -138,8 +151,19 @@ def bench_indexing(settings: EngineSettings, docs: Path, workdir: Path, engine_f
         "incremental_ratio": round(incremental_seconds / pipeline_seconds, 4),
         "incremental_changed": f"1 of {n}",
         "model": embedder.name,
-        "backend": getattr(embedder, "backend", "?"),
+        "backend": getattr(embedder, "backend", "?") + (" int8" if getattr(embedder, "int8", False) else ""),
+        "float32_pipeline_seconds": round(min(float_runs), 2) if float_runs else None,
+        "float32_throughput_ratio": round(raw_seconds / min(float_runs), 3) if float_runs else None,
     }
+
+
+def _timed_full_builds(engine: Engine) -> tuple[list[float], BuildReport]:
+    runs = []
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        report = engine.build(full=True)
+        runs.append(time.perf_counter() - started)
+    return runs, report
 
 
 # ---- synthetic sizes -------------------------------------------------------------------------

@@ -123,6 +123,13 @@ def bench_tables(result: dict) -> list[tuple[str, tuple[str, ...], list[list[str
     """(title, headers, rows) for every part of a bench result."""
     tables = []
     ix = result["indexing"]
+    float_row = []
+    if ix.get("float32_pipeline_seconds"):
+        seconds = ix["float32_pipeline_seconds"]
+        float_row = [
+            ["the same pipeline on the float32 graph (QUANTIZE=false)", f"{seconds}",
+             f"{ix['chunks'] / seconds:.2f}", f"{ix['float32_throughput_ratio']:.2f}"]
+        ]  # fmt: skip
     tables.append(
         (
             f"Indexing ({ix['documents']} documents, {ix['chunks']} chunks, {ix['sentences']} sentences)",
@@ -134,6 +141,7 @@ def bench_tables(result: dict) -> list[tuple[str, tuple[str, ...], list[list[str
                  "composed, SQLite, FAISS, BM25)",
                  f"{ix['pipeline_seconds']}",
                  f"{ix['pipeline_chunks_per_s']}", f"{ix['throughput_ratio']:.2f}"],
+                *float_row,
                 [f"incremental rebuild, {ix['incremental_changed']} documents changed", f"{ix['incremental_seconds']}",
                  "", f"{ix['incremental_ratio']:.2%} of full"],
             ],

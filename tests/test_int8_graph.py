@@ -97,6 +97,34 @@ def test_no_outliers_leaves_the_graph_alone() -> None:
     assert [node.op_type for node in model.graph.node] == ["MatMul"]
 
 
+def test_the_vocabulary_is_stored_in_float16_and_looks_up_the_same_vectors() -> None:
+    rng = np.random.default_rng(1)
+    vocabulary = rng.normal(0, 0.05, size=(3000, 16)).astype(np.float32)
+    positions = rng.normal(0, 0.05, size=(64, 16)).astype(np.float32)
+    graph = helper.make_graph(
+        [
+            helper.make_node("Gather", ["vocabulary", "ids"], ["words"], name="words/Gather"),
+            helper.make_node("Gather", ["positions", "ids"], ["places"], name="places/Gather"),
+            helper.make_node("Add", ["words", "places"], ["y"], name="Add"),
+        ],
+        "lookup",
+        [helper.make_tensor_value_info("ids", TensorProto.INT64, ["tokens"])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["tokens", 16])],
+        [numpy_helper.from_array(vocabulary, "vocabulary"), numpy_helper.from_array(positions, "positions")],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    ids = np.array([0, 5, 63, 2], dtype=np.int64)
+
+    assert int8_graph.store_vocabulary_in_float16(model) == 1
+    stored = {tensor.name: tensor.data_type for tensor in model.graph.initializer}
+    assert stored == {"vocabulary": TensorProto.FLOAT16, "positions": TensorProto.FLOAT}  # small tables stay
+    looked_up = onnxruntime.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"]).run(
+        None, {"ids": ids}
+    )[0]
+    assert looked_up.dtype == np.float32
+    np.testing.assert_allclose(looked_up, vocabulary[ids] + positions[ids], atol=1e-4)
+
+
 # ---- the default model ------------------------------------------------------------------------
 def test_the_default_encoder_is_int8_and_stays_close_to_float32(real_embedder, float_embedder) -> None:
     assert real_embedder.backend == "onnx" and real_embedder.int8

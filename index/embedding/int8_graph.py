@@ -11,8 +11,9 @@ sentences encode ~1.45x faster.
 
 Outlier channels are found by calibration, once per model: the float graph runs over
 CALIBRATION_TEXTS with every matrix-multiply input exposed, and a channel whose largest magnitude
-exceeds OUTLIER_RATIO times the median channel's is kept in float32. The result is checked against
-the float graph before it is published (MIN_INT8_COSINE).
+exceeds OUTLIER_RATIO times the median channel's is kept in float32. The word-embedding table is
+stored in float16 (half the load time). The result is checked against the float graph before it is
+published (MIN_INT8_COSINE).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 OUTLIER_RATIO = 4.0  # 4x the median channel: 675 of 32,256 input channels (2%) stay float32 here
 MIN_INT8_COSINE = 0.995  # measured lowest on 508 XQuAD sentences: 0.998
+VOCABULARY_MIN_ROWS = 1000  # a Gather on a table this tall is a vocabulary (position tables are 512)
 
 # Special tokens carry the outliers, so any sentences expose them; these mix the staff's languages
 # and lengths so that no channel is missed because a script or length never occurred.
@@ -145,12 +147,39 @@ def split_outlier_channels(model, maxima: dict[str, np.ndarray], ratio: float = 
 
 
 def quantizable_nodes(model, float_only: set[str]) -> list[str]:
-    """The linear layers ONNX Runtime quantises: every weighted MatMul but the float-only outlier paths.
-
-    The word-embedding table stays float32: it is a lookup, so int8 would save memory (~280 MB) but
-    no time, and this recipe adds error only where it buys speed.
-    """
+    """The linear layers ONNX Runtime quantises: every weighted MatMul but the float-only outlier paths."""
     return [node.name for node in weighted_matmuls(model) if node.name not in float_only]
+
+
+def store_vocabulary_in_float16(model) -> int:
+    """Keep large lookup tables (the word embeddings) in float16, cast to float32 after the lookup.
+
+    The table is 96 % of the file: float16 halves the session's load time (1.25 -> 0.6 s of a warm
+    start) and its memory (-190 MB) at no measurable cost (mean cosine to float32 unchanged to 1e-6).
+    Not int8: that would add error for no speed, as a lookup does no arithmetic. Returns tables converted.
+    """
+    from onnx import TensorProto, helper, numpy_helper
+
+    tables = {tensor.name: tensor for tensor in model.graph.initializer}
+    lookups = [
+        node
+        for node in model.graph.node
+        if node.op_type == "Gather"
+        and node.input[0] in tables
+        and tables[node.input[0]].data_type == TensorProto.FLOAT
+        and len(tables[node.input[0]].dims) == 2
+        and tables[node.input[0]].dims[0] >= VOCABULARY_MIN_ROWS
+    ]
+    for node in lookups:
+        table = tables[node.input[0]]
+        table.CopyFrom(numpy_helper.from_array(numpy_helper.to_array(table).astype(np.float16), table.name))
+        output = node.output[0]
+        node.output[0] = f"{output}_float16"
+        cast = helper.make_node(
+            "Cast", [f"{output}_float16"], [output], to=TensorProto.FLOAT, name=f"{node.name}/ToFloat"
+        )
+        _insert_after(model, node, [cast])
+    return len(lookups)
 
 
 class _QuantizerChatter(logging.Filter):
@@ -183,6 +212,7 @@ def build_int8_graph(float_graph: Path, target: Path, batches: Iterable[tuple[np
     outliers, channels = split_outlier_channels(model, maxima)
     float_only = {node.name for node in model.graph.node if node.name not in before}
     matmuls = quantizable_nodes(model, float_only)
+    store_vocabulary_in_float16(model)
     split = target.with_name(target.name + ".split-float")
     onnx.save(model, str(split))
     del model

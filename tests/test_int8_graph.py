@@ -17,7 +17,7 @@ import index.embedding.int8_graph as int8_graph
 from index.embedding.embedder import EmbedderConfig
 from index.embedding.factory import create_embedder
 from index.embedding.model_builder import default_model_dir
-from index.embedding.onnx_export import INT8_GRAPH_FILE, INT8_META_FILE, ONNX_DIR, read_info
+from index.embedding.onnx_export import INT8_GRAPH_FILE, INT8_META_FILE, INT8_VERSION, ONNX_DIR, read_info
 from tests.conftest import MODEL_CACHE
 
 TEXTS = [
@@ -129,7 +129,7 @@ def test_the_vocabulary_is_stored_in_float16_and_looks_up_the_same_vectors() -> 
 def test_the_default_encoder_is_int8_and_stays_close_to_float32(real_embedder, float_embedder) -> None:
     assert real_embedder.backend == "onnx" and real_embedder.int8
     # Different vectors, different name: an index never mixes int8 and float32 document vectors.
-    assert real_embedder.name == float_embedder.name + "+int8"
+    assert real_embedder.name == f"{float_embedder.name}+int8v{INT8_VERSION}"
     for ours, reference in (
         (real_embedder.embed_queries(TEXTS), float_embedder.embed_queries(TEXTS)),
         (real_embedder.embed_documents(TEXTS), float_embedder.embed_documents(TEXTS)),

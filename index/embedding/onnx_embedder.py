@@ -15,7 +15,14 @@ from pathlib import Path
 import numpy as np
 
 from index.embedding.embedder import EmbedderConfig, model_location, resolve_prompts
-from index.embedding.onnx_export import OnnxExportError, OnnxModelInfo, discard_export, ensure_onnx_model, read_info
+from index.embedding.onnx_export import (
+    INT8_VERSION,
+    OnnxExportError,
+    OnnxModelInfo,
+    discard_export,
+    ensure_onnx_model,
+    read_info,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -86,8 +93,8 @@ class OnnxEmbedder:
         info = self.encoder.info
         self.query_prompt, self.document_prompt = resolve_prompts(info.prompts, config, is_default)
         # Float32: the torch backend's name (vectors agree to 1e-4), so either serves the other's index.
-        # int8 vectors differ slightly (cosine ~0.9994), so they are named apart and never mixed.
-        self.name = name + ("+int8" if self.int8 else "")
+        # int8 vectors differ slightly (cosine ~0.9994), so they are named apart (per recipe) and never mixed.
+        self.name = name + (f"+int8v{INT8_VERSION}" if self.int8 else "")
         self.dimension = info.dimension
         self.backend = "onnx"
 

@@ -24,8 +24,6 @@ from index.evaluation.xquad import evaluate_xquad, load_passages, load_questions
 
 logger = logging.getLogger(__name__)
 
-QUESTION_BATCH = 64
-
 
 @dataclass
 class EvalInputs:
@@ -72,10 +70,11 @@ def embed_questions(
         progress(len(questions))
         return np.load(path)
     parts = []
-    for start in range(0, len(questions), QUESTION_BATCH):
-        batch = questions[start : start + QUESTION_BATCH]
-        parts.append(embedder.embed_queries(batch))
-        progress(len(batch))
+    for question in questions:
+        # One at a time, as the bot asks: int8 activation scales are per batch, so a question encoded
+        # beside others gets a (slightly) different vector than the bot would give it.
+        parts.append(embedder.embed_queries([question]))
+        progress(1)
     vectors = np.concatenate(parts) if parts else np.zeros((0, embedder.dimension), np.float32)
     cache.mkdir(parents=True, exist_ok=True)
     np.save(path, vectors)

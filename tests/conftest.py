@@ -20,6 +20,15 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SEED_DOCUMENTS = ROOT / "documents"
 SHARED = ROOT.parent / "shared"
 MODEL_CACHE = Path(os.environ.get("MODEL_CACHE_DIR", ROOT / "var" / "models"))
+# The staff's languages, a text past the model's 512 tokens and a one-word one: what encoders are compared on.
+STAFF_LANGUAGE_TEXTS = [
+    "Где пройдет 22-е заседание межправительственной комиссии?",
+    "Where will the 22nd session be held?",
+    "Комиссияның 22-отырысы қайда өтеді?",
+    "Komissiyanın 22-ci iclası harada keçiriləcək?",
+    "Стороны подписали протокол. " * 120,
+    "Да.",
+]
 
 
 class FakeEmbedder:

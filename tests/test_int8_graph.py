@@ -18,15 +18,7 @@ from index.embedding.embedder import EmbedderConfig
 from index.embedding.factory import create_embedder
 from index.embedding.model_builder import default_model_dir
 from index.embedding.onnx_export import INT8_GRAPH_FILE, INT8_META_FILE, INT8_VERSION, ONNX_DIR, read_info
-from tests.conftest import MODEL_CACHE
-
-TEXTS = [
-    "Где пройдет 22-е заседание межправительственной комиссии?",
-    "Where will the 22nd session be held?",
-    "Комиссияның 22-отырысы қайда өтеді?",
-    "Komissiyanın 22-ci iclası harada keçiriləcək?",
-    "По итогам заседания подписан Протокол 21-го заседания Совместной комиссии. " * 3,
-]
+from tests.conftest import MODEL_CACHE, STAFF_LANGUAGE_TEXTS
 
 
 # ---- the recipe on a small graph ------------------------------------------------------------------
@@ -131,14 +123,18 @@ def test_the_default_encoder_is_int8_and_stays_close_to_float32(real_embedder, f
     # Different vectors, different name: an index never mixes int8 and float32 document vectors.
     assert real_embedder.name == f"{float_embedder.name}+int8v{INT8_VERSION}"
     for ours, reference in (
-        (real_embedder.embed_queries(TEXTS), float_embedder.embed_queries(TEXTS)),
-        (real_embedder.embed_documents(TEXTS), float_embedder.embed_documents(TEXTS)),
+        (real_embedder.embed_queries(STAFF_LANGUAGE_TEXTS), float_embedder.embed_queries(STAFF_LANGUAGE_TEXTS)),
+        (real_embedder.embed_documents(STAFF_LANGUAGE_TEXTS), float_embedder.embed_documents(STAFF_LANGUAGE_TEXTS)),
     ):
         cosine = np.sum(ours * reference, axis=1)
         assert cosine.min() >= int8_graph.MIN_INT8_COSINE
         assert cosine.mean() >= 0.998
-    meta = json.loads((read_info(default_model_dir(MODEL_CACHE), int8=True).graph.parent / INT8_META_FILE).read_text())
+    graph = read_info(default_model_dir(MODEL_CACHE), int8=True).graph
+    meta = json.loads((graph.parent / INT8_META_FILE).read_text())
     assert 0 < meta["outlier_channels"] < meta["input_channels"] / 10
+    # The speed comes from integer matrix multiplies: every linear layer must really be one.
+    operators = [node.op_type for node in onnx.load(str(graph)).graph.node]
+    assert operators.count("MatMulInteger") == meta["quantized_matmuls"] == 72  # 12 layers x 6 linear layers
 
 
 def test_an_int8_graph_that_fails_its_check_is_not_used_nor_rebuilt(
@@ -167,8 +163,8 @@ def test_an_int8_graph_that_fails_its_check_is_not_used_nor_rebuilt(
     assert embedder.backend == "onnx" and not embedder.int8
     assert embedder.name == str(folder)
     assert not (folder / ONNX_DIR / INT8_GRAPH_FILE).exists()
-    vector = embedder.embed_queries([TEXTS[0]])[0]
-    assert float(vector @ float_embedder.embed_queries([TEXTS[0]])[0]) >= 0.9999
+    vector = embedder.embed_queries([STAFF_LANGUAGE_TEXTS[0]])[0]
+    assert float(vector @ float_embedder.embed_queries([STAFF_LANGUAGE_TEXTS[0]])[0]) >= 0.9999
 
     # The next start serves float32 at once instead of paying for another build.
     again = create_embedder(EmbedderConfig(model=str(folder), cache_dir=MODEL_CACHE))

@@ -17,16 +17,7 @@ from index.embedding.embedder import EmbedderConfig, SentenceTransformerEmbedder
 from index.embedding.factory import create_embedder
 from index.embedding.model_builder import default_model_dir
 from index.embedding.onnx_export import GRAPH_FILE, ONNX_DIR, OnnxExportError
-from tests.conftest import MODEL_CACHE, ROOT, SEED_DOCUMENTS
-
-TEXTS = [
-    "Где пройдет 22-е заседание межправительственной комиссии?",
-    "Where will the 22nd session be held?",
-    "Комиссияның 22-отырысы қайда өтеді?",
-    "Komissiyanın 22-ci iclası harada keçiriləcək?",
-    "Стороны подписали протокол. " * 120,  # longer than the model's 512 tokens
-    "Да.",
-]
+from tests.conftest import MODEL_CACHE, ROOT, SEED_DOCUMENTS, STAFF_LANGUAGE_TEXTS
 
 
 @pytest.fixture(scope="module")
@@ -39,10 +30,10 @@ def test_the_float_onnx_graph_agrees_with_sentence_transformers(float_embedder, 
     # Same name: an index built by either backend is served by the other without re-embedding.
     assert float_embedder.name == torch_embedder.name
     for ours, reference in (
-        (float_embedder.embed_queries(TEXTS), torch_embedder.embed_queries(TEXTS)),
-        (float_embedder.embed_documents(TEXTS), torch_embedder.embed_documents(TEXTS)),
+        (float_embedder.embed_queries(STAFF_LANGUAGE_TEXTS), torch_embedder.embed_queries(STAFF_LANGUAGE_TEXTS)),
+        (float_embedder.embed_documents(STAFF_LANGUAGE_TEXTS), torch_embedder.embed_documents(STAFF_LANGUAGE_TEXTS)),
     ):
-        assert ours.shape == reference.shape == (len(TEXTS), float_embedder.dimension)
+        assert ours.shape == reference.shape == (len(STAFF_LANGUAGE_TEXTS), float_embedder.dimension)
         assert np.min(np.sum(ours * reference, axis=1)) >= 0.9999
 
 
@@ -55,8 +46,8 @@ def test_a_model_that_cannot_be_exported_is_served_by_sentence_transformers(floa
         embedder = create_embedder(EmbedderConfig(cache_dir=MODEL_CACHE))
     assert embedder.backend == "torch"
     assert "unsupported layout" in caplog.text
-    vector = embedder.embed_queries([TEXTS[0]])[0]
-    assert float(vector @ float_embedder.embed_queries([TEXTS[0]])[0]) >= 0.9999
+    vector = embedder.embed_queries([STAFF_LANGUAGE_TEXTS[0]])[0]
+    assert float(vector @ float_embedder.embed_queries([STAFF_LANGUAGE_TEXTS[0]])[0]) >= 0.9999
 
 
 def test_a_damaged_export_is_redone(float_embedder, tmp_path: Path, caplog) -> None:
@@ -71,8 +62,8 @@ def test_a_damaged_export_is_redone(float_embedder, tmp_path: Path, caplog) -> N
         embedder = create_embedder(EmbedderConfig(model=str(folder), cache_dir=MODEL_CACHE, quantize=False))
     assert "exporting it again" in caplog.text
     assert embedder.backend == "onnx"
-    vector = embedder.embed_queries([TEXTS[1]])[0]
-    assert float(vector @ float_embedder.embed_queries([TEXTS[1]])[0]) >= 0.9999
+    vector = embedder.embed_queries([STAFF_LANGUAGE_TEXTS[1]])[0]
+    assert float(vector @ float_embedder.embed_queries([STAFF_LANGUAGE_TEXTS[1]])[0]) >= 0.9999
 
 
 def test_a_warm_process_answers_without_loading_torch(real_embedder, tmp_path: Path) -> None:

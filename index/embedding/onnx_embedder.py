@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 
 class OnnxEncoder:
-    def __init__(self, info: OnnxModelInfo, batch_size: int = 16, threads: int | None = None) -> None:
+    def __init__(self, info: OnnxModelInfo, batch_size: int = 16) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
@@ -39,7 +39,7 @@ class OnnxEncoder:
         self.tokenizer.no_padding()  # padded per batch below, to the batch's own longest text
         options = onnxruntime.SessionOptions()
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.intra_op_num_threads = threads or max(1, os.cpu_count() or 1)
+        options.intra_op_num_threads = max(1, os.cpu_count() or 1)
         options.inter_op_num_threads = 1
         options.log_severity_level = 3  # ORT's warnings about unused initialisers are noise here
         self.session = onnxruntime.InferenceSession(str(info.graph), options, providers=["CPUExecutionProvider"])

@@ -203,17 +203,16 @@ def export_model(model_dir: Path, out_dir: Path) -> dict:
 
 
 def _check_against(model, info: OnnxModelInfo) -> float:
-    """Lowest cosine between sentence-transformers and the ONNX path over CHECK_TEXTS, both prompts."""
+    """Lowest cosine between sentence-transformers and the ONNX path over CHECK_TEXTS, with each prompt."""
     from index.embedding.onnx_embedder import OnnxEncoder
 
     encoder = OnnxEncoder(info)
     lowest = 1.0
-    for prompt in ("query: ", "passage: "):
+    for prompt in _prompts_of(info):
         reference = model.encode(
             CHECK_TEXTS, prompt=prompt, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
         )
-        ours = encoder.encode([prompt + t for t in CHECK_TEXTS])
-        lowest = min(lowest, float(np.min(np.sum(reference * ours, axis=1))))
+        lowest = min(lowest, _lowest_cosine(reference, encoder.encode([prompt + t for t in CHECK_TEXTS])))
     if lowest < MIN_COSINE:
         raise OnnxExportError(f"ONNX vectors differ from sentence-transformers (lowest cosine {lowest:.5f})")
     return round(lowest, 6)
@@ -235,9 +234,10 @@ def _build_int8(model_dir: Path) -> None:
     staging = folder / f".{INT8_GRAPH_FILE}.{os.getpid()}"
     try:
         reference = OnnxEncoder(float_info)
-        texts = [prompt + text for prompt in _prompts_of(float_info) for text in CALIBRATION_TEXTS]
-        build = build_int8_graph(float_info.graph, staging, (batch[1:] for batch in reference.batches(texts)))
-        lowest = _lowest_cosine(reference, OnnxEncoder(replace(float_info, graph=staging)), float_info)
+        calibration = reference.batches(_with_prompts(float_info, CALIBRATION_TEXTS))
+        build = build_int8_graph(float_info.graph, staging, (batch[1:] for batch in calibration))
+        texts = _with_prompts(float_info, CHECK_TEXTS)
+        lowest = _lowest_cosine(reference.encode(texts), OnnxEncoder(replace(float_info, graph=staging)).encode(texts))
     except Exception as exc:  # onnxruntime's quantiser and graph surgery; the float graph is still good
         staging.unlink(missing_ok=True)
         raise OnnxExportError(f"int8 build failed: {type(exc).__name__}: {exc}") from exc
@@ -255,9 +255,14 @@ def _prompts_of(info: OnnxModelInfo) -> list[str]:
     return sorted(set(info.prompts.values())) or [""]
 
 
-def _lowest_cosine(reference, candidate, info: OnnxModelInfo) -> float:
-    texts = [prompt + text for prompt in _prompts_of(info) for text in CHECK_TEXTS]
-    return float(np.min(np.sum(reference.encode(texts) * candidate.encode(texts), axis=1)))
+def _with_prompts(info: OnnxModelInfo, texts: list[str]) -> list[str]:
+    """Every text behind every prompt of the model: what checks and calibration encode."""
+    return [prompt + text for prompt in _prompts_of(info) for text in texts]
+
+
+def _lowest_cosine(reference: np.ndarray, candidate: np.ndarray) -> float:
+    """Lowest cosine between matching rows of two sets of unit vectors."""
+    return float(np.min(np.sum(reference * candidate, axis=1)))
 
 
 def _write_int8_meta(folder: Path, meta: dict) -> None:

@@ -24,6 +24,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +35,7 @@ from index.embedding.embedder import EmbedderConfig, SentenceTransformerEmbedder
 from index.engine import Engine
 from index.evaluation.xquad import load_passages, load_questions, write_passages_as_documents
 from index.lexical import BM25Index, Stemmer
-from index.models import BuildReport, DocumentMeta
+from index.models import DocumentMeta
 from index.retrieval import retrieve
 from index.snapshot import ChunkRecord, DocumentRow, faiss_kind, write_database, write_vectors
 from index.store import DATABASE, VersionStore, write_manifest
@@ -85,7 +86,9 @@ def bench_indexing(settings: EngineSettings, docs: Path, workdir: Path, engine_f
     # Each side is timed REPEATS times and its best run kept (as timeit does): on a shared 2-core
     # machine single runs of the same work differ by 10-15 %, and both sides get the same treatment.
     say("indexing: full pipeline")
-    pipeline_runs, report = _timed_full_builds(engine)
+    pipeline_runs = _timed_runs(lambda: engine.build(full=True))
+    report = engine.last_report
+    assert report is not None
     pipeline_seconds = min(pipeline_runs)
     snapshot = engine.snapshot
     assert snapshot is not None
@@ -98,13 +101,12 @@ def bench_indexing(settings: EngineSettings, docs: Path, workdir: Path, engine_f
         EmbedderConfig(model=settings.embedding_model, cache_dir=settings.model_cache_dir, backend="torch")
     )
     reference.model.encode(["warm-up"], prompt=reference.document_prompt, show_progress_bar=False)
-    raw_runs = []
-    for _ in range(REPEATS):
-        started = time.perf_counter()
-        reference.model.encode(chunk_texts, prompt=reference.document_prompt, show_progress_bar=False)
-        raw_runs.append(time.perf_counter() - started)
+    encode_chunks = partial(
+        reference.model.encode, chunk_texts, prompt=reference.document_prompt, show_progress_bar=False
+    )
+    raw_runs = _timed_runs(encode_chunks)
     raw_seconds = min(raw_runs)
-    del reference
+    del reference, encode_chunks  # the torch model is not needed again
 
     float_runs: list[float] = []
     if settings.quantize:
@@ -116,7 +118,7 @@ def bench_indexing(settings: EngineSettings, docs: Path, workdir: Path, engine_f
             settings.model_copy(update={"documents_dir": docs, "index_dir": float_dir, "quantize": False})
         )
         float_engine.embedder.embed_documents(["warm-up"])
-        float_runs, _ = _timed_full_builds(float_engine)
+        float_runs = _timed_runs(lambda: float_engine.build(full=True))
         del float_engine
 
     say("indexing: incremental rebuild after one changed document")
@@ -157,13 +159,14 @@ def bench_indexing(settings: EngineSettings, docs: Path, workdir: Path, engine_f
     }
 
 
-def _timed_full_builds(engine: Engine) -> tuple[list[float], BuildReport]:
+def _timed_runs(work: Callable[[], object]) -> list[float]:
+    """Seconds of each of REPEATS runs of ``work``."""
     runs = []
     for _ in range(REPEATS):
         started = time.perf_counter()
-        report = engine.build(full=True)
+        work()
         runs.append(time.perf_counter() - started)
-    return runs, report
+    return runs
 
 
 # ---- synthetic sizes -------------------------------------------------------------------------

@@ -112,7 +112,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_bot(settings)
 
 
-SHARED_EVAL = Path("../shared/eval")
+EVAL_DATA = Path("eval")  # shipped with the project: seed questions and XQuAD-ru (CC BY-SA 4.0)
 
 
 def _tqdm_factory(label: str, total: int) -> Callable[[int], None]:
@@ -191,19 +191,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = with_paths(sub.add_parser("eval", help="answer quality: seed questions and XQuAD retrieval/abstention"))
     p.add_argument(
         "--seed",
-        default=str(SHARED_EVAL / "seed-questions.jsonl"),
+        default=str(EVAL_DATA / "seed-questions.jsonl"),
         metavar="FILE",
         help="questions about the documents folder (id, lang, question, expect)",
     )
     p.add_argument(
         "--passages",
-        default=str(SHARED_EVAL / "xquad-ru" / "passages.jsonl"),
+        default=str(EVAL_DATA / "xquad-ru" / "passages.jsonl"),
         metavar="FILE",
         help="XQuAD-format passages (id, title, text)",
     )
     p.add_argument(
         "--questions",
-        default=str(SHARED_EVAL / "xquad-ru" / "questions.jsonl"),
+        default=str(EVAL_DATA / "xquad-ru" / "questions.jsonl"),
         metavar="FILE",
         help="XQuAD-format questions (id, question, answer, passage_id, lang)",
     )
@@ -221,8 +221,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("bench", help="indexing speed, incremental cost, query latency, start time, LangChain peer")
-    p.add_argument("--passages", default=str(SHARED_EVAL / "xquad-ru" / "passages.jsonl"), metavar="FILE")
-    p.add_argument("--questions", default=str(SHARED_EVAL / "xquad-ru" / "questions.jsonl"), metavar="FILE")
+    p.add_argument("--passages", default=str(EVAL_DATA / "xquad-ru" / "passages.jsonl"), metavar="FILE")
+    p.add_argument("--questions", default=str(EVAL_DATA / "xquad-ru" / "questions.jsonl"), metavar="FILE")
     p.add_argument("--sizes", default="1000,10000,100000", help="index sizes (chunks) for the latency rows")
     p.add_argument("--queries", type=int, default=200, help="questions timed at each size (half ru, half en)")
     p.add_argument("--documents-count", type=int, default=200, help="passages indexed as documents")

@@ -18,7 +18,7 @@ from index.lexical import Stemmer
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED_DOCUMENTS = ROOT / "documents"
-SHARED = ROOT.parent / "shared"
+EVAL_DATA = ROOT / "eval"  # seed questions and XQuAD-ru, carried by the project
 MODEL_CACHE = Path(os.environ.get("MODEL_CACHE_DIR", ROOT / "var" / "models"))
 # The staff's languages, a text past the model's 512 tokens and a one-word one: what encoders are compared on.
 STAFF_LANGUAGE_TEXTS = [

@@ -14,9 +14,9 @@ import pytest
 
 from index.config import EngineSettings
 from index.engine import Engine
-from tests.conftest import FIXTURES, ROOT, SEED_DOCUMENTS, SHARED, CountingEmbedder
+from tests.conftest import EVAL_DATA, FIXTURES, ROOT, SEED_DOCUMENTS, CountingEmbedder
 
-SEED_QUESTIONS = SHARED / "eval" / "seed-questions.jsonl"
+SEED_QUESTIONS = EVAL_DATA / "seed-questions.jsonl"
 
 
 def seed_questions() -> list[dict]:

@@ -1,4 +1,8 @@
-"""Interface strings in Russian (default) and English, chosen by the user's Telegram language."""
+"""Interface strings in Russian (default), English, Kazakh and Azerbaijani, chosen by the user's Telegram language.
+
+Every language has every key with the same placeholders (tests/test_texts.py checks it): a string
+added in one language is added in all four.
+"""
 
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ RU = {
     "inline_refused": "Доступ ограничен",
     "inline_empty": "Ответ не найден",
     "reindex_started": "Переиндексация{full}: начинаю…",
+    "reindex_full": " (полная)",
     "reindex_running": "Переиндексация уже идёт. Дождитесь её окончания.",
     "reindex_progress": "Переиндексация{full}: {stage} {done} из {total}…",
     "reindex_done": (
@@ -76,6 +81,7 @@ EN = {
     "inline_refused": "Access restricted",
     "inline_empty": "No answer found",
     "reindex_started": "Reindexing{full}: starting…",
+    "reindex_full": " (full)",
     "reindex_running": "A reindex is already running. Please wait for it to finish.",
     "reindex_progress": "Reindexing{full}: {stage} {done} of {total}…",
     "reindex_done": (
@@ -102,26 +108,137 @@ EN = {
     "upload_failed": "Could not upload the file: {reason}.",
 }
 
+KK = {
+    "start": (
+        "Сәлеметсіз бе! Мен үкіметаралық комиссия құжаттары бойынша сұрақтарға жауап беремін.\n"
+        "Сұрағыңызды жазыңыз, мысалы: <i>Комиссияның 22-отырысы қайда өтеді?</i>\n"
+        "Топта мені атап өтіңіз немесе /ask сұрақ пәрменін қолданыңыз.\n"
+        "Кез келген чатта: <code>@{username} сұрақ</code>."
+    ),
+    "not_found": (
+        "Құжаттарда бұл сұраққа жауап жоқ. Сұрақты басқаша қойып көріңіз: отырысты, елді, саланы немесе күнді атаңыз."
+    ),
+    "source": "Дереккөз",
+    "more": "Басқа дереккөздер ({n})",
+    "passage": "Үзінді: {i} / {n}",
+    "no_more": "Басқа дереккөз жоқ.",
+    "expired": "Бұл жауап ескірді, сұрақты қайта қойыңыз.",
+    "refused": "Кешіріңіз, бұл ботқа кіру шектелген. Рұқсат алу үшін әкімшіге хабарласыңыз.",
+    "admins_only": "Бұл пәрмен тек әкімшілерге қолжетімді.",
+    "rate_limited": "Сұрақтар тым жиі келіп жатыр. {seconds} секунд күте тұрыңыз.",
+    "error": "Кешіріңіз, сұрақты өңдеу кезінде қате шықты. Сәл кейінірек қайталап көріңіз.",
+    "ask_usage": "Сұрақты пәрменнен кейін жазыңыз: /ask Келесі отырыс қайда өтеді?",
+    "inline_hint": "Комиссия құжаттары бойынша сұрақ енгізіңіз",
+    "inline_refused": "Кіру шектелген",
+    "inline_empty": "Жауап табылмады",
+    "reindex_started": "Қайта индекстеу{full}: басталды…",
+    "reindex_full": " (толық)",
+    "reindex_running": "Қайта индекстеу жүріп жатыр. Оның аяқталуын күтіңіз.",
+    "reindex_progress": "Қайта индекстеу{full}: {stage} {done} / {total}…",
+    "reindex_done": (
+        "Индекс жаңартылды: {version}.\nҚұжаттар: {documents}, үзінділер: {chunks}.\n"
+        "Қосылды: {added}, өзгертілді: {changed}, жойылды: {removed}, өткізіліп кетті: {skipped}."
+    ),
+    "reindex_failed": "Қайта индекстеу сәтсіз аяқталды: {reason}. Жауаптар бұрынғы индекс бойынша беріледі.",
+    "stage_reading": "құжаттарды оқу",
+    "stage_embedding": "мәтіндерді өңдеу",
+    "stage_writing": "индексті жазу",
+    "stage_publishing": "жариялау",
+    "docs_header": "Құжаттар ({n}):",
+    "docs_empty": "Әзірге құжат жоқ.",
+    "docs_skipped": "Индекстеу кезінде өткізіліп кеткендер:",
+    "stats": (
+        "Құжаттар: {documents}\nҮзінділер: {chunks}\nМодель: {model}\nИндекс нұсқасы: {version}\n"
+        "Соңғы қайта индекстеу: {last}\nЖауап берілген сұрақтар: {answered}"
+    ),
+    "never": "іске қосылғаннан бері болған жоқ",
+    "upload_type": "Қолдау көрсетілетін файлдар: {types}.",
+    "upload_too_big": "Файл тым үлкен ({size} МБ, шегі {limit} МБ).",
+    "upload_saved": "Файл <code>{name}</code> деп сақталды. Индекстеп жатырмын…",
+    "upload_duplicate": "Мұндай файл бар: <code>{name}</code>.",
+    "upload_failed": "Файлды жүктеу мүмкін болмады: {reason}.",
+}
+
+AZ = {
+    "start": (
+        "Salam! Mən hökumətlərarası komissiyanın sənədləri üzrə suallara cavab verirəm.\n"
+        "Sadəcə sualınızı yazın, məsələn: <i>Komissiyanın 22-ci iclası harada keçiriləcək?</i>\n"
+        "Qrupda məni qeyd edin və ya /ask sual əmrindən istifadə edin. İstənilən çatda: <code>@{username} sual</code>."
+    ),
+    "not_found": (
+        "Sənədlərdə bu sualın cavabı yoxdur. Sualı başqa cür verməyə çalışın: "
+        "iclası, ölkəni, sahəni və ya tarixi göstərin."
+    ),
+    "source": "Mənbə",
+    "more": "Digər mənbələr ({n})",
+    "passage": "Fraqment {i} / {n}",
+    "no_more": "Başqa mənbə yoxdur.",
+    "expired": "Bu cavab köhnəlib, sualı yenidən verin.",
+    "refused": "Bağışlayın, bu bota giriş məhduddur. Giriş üçün administratora müraciət edin.",
+    "admins_only": "Bu əmr yalnız administratorlar üçündür.",
+    "rate_limited": "Çox sual ardıcıl gəlir. Zəhmət olmasa, {seconds} saniyə gözləyin.",
+    "error": "Bağışlayın, sual işlənərkən xəta baş verdi. Bir az sonra yenidən cəhd edin.",
+    "ask_usage": "Sualı əmrdən sonra yazın: /ask Növbəti iclas harada keçiriləcək?",
+    "inline_hint": "Komissiyanın sənədləri üzrə sual yazın",
+    "inline_refused": "Giriş məhduddur",
+    "inline_empty": "Cavab tapılmadı",
+    "reindex_started": "Yenidən indeksləmə{full}: başlayıram…",
+    "reindex_full": " (tam)",
+    "reindex_running": "Yenidən indeksləmə artıq gedir. Onun bitməsini gözləyin.",
+    "reindex_progress": "Yenidən indeksləmə{full}: {stage} {done} / {total}…",
+    "reindex_done": (
+        "İndeks yeniləndi: {version}.\nSənədlər: {documents}, fraqmentlər: {chunks}.\n"
+        "Əlavə edildi: {added}, dəyişdirildi: {changed}, silindi: {removed}, buraxıldı: {skipped}."
+    ),
+    "reindex_failed": "Yenidən indeksləmə alınmadı: {reason}. Cavablar əvvəlki indeks üzrə verilir.",
+    "stage_reading": "sənədlərin oxunması",
+    "stage_embedding": "mətnlərin işlənməsi",
+    "stage_writing": "indeksin yazılması",
+    "stage_publishing": "dərc edilməsi",
+    "docs_header": "Sənədlər ({n}):",
+    "docs_empty": "Hələ sənəd yoxdur.",
+    "docs_skipped": "İndeksləmə zamanı buraxılanlar:",
+    "stats": (
+        "Sənədlər: {documents}\nFraqmentlər: {chunks}\nModel: {model}\nİndeks versiyası: {version}\n"
+        "Son yenidən indeksləmə: {last}\nCavablandırılan suallar: {answered}"
+    ),
+    "never": "işə salınandan bəri olmayıb",
+    "upload_type": "Dəstəklənən fayllar: {types}.",
+    "upload_too_big": "Fayl çox böyükdür ({size} MB, hədd {limit} MB).",
+    "upload_saved": "Fayl <code>{name}</code> adı ilə saxlanıldı. İndeksləyirəm…",
+    "upload_duplicate": "Belə fayl artıq var: <code>{name}</code>.",
+    "upload_failed": "Faylı yükləmək mümkün olmadı: {reason}.",
+}
+
 COMMANDS = {
     "ru": [("ask", "Задать вопрос"), ("help", "Как пользоваться ботом")],
     "en": [("ask", "Ask a question"), ("help", "How to use the bot")],
+    "kk": [("ask", "Сұрақ қою"), ("help", "Ботты қалай пайдалану керек")],
+    "az": [("ask", "Sual vermək"), ("help", "Botdan necə istifadə etməli")],
 }
 ADMIN_COMMANDS = {
     "ru": [("reindex", "Переиндексировать документы"), ("docs", "Список документов"), ("stats", "Статистика")],
     "en": [("reindex", "Reindex the documents"), ("docs", "List documents"), ("stats", "Statistics")],
+    "kk": [("reindex", "Құжаттарды қайта индекстеу"), ("docs", "Құжаттар тізімі"), ("stats", "Статистика")],
+    "az": [("reindex", "Sənədləri yenidən indekslə"), ("docs", "Sənədlərin siyahısı"), ("stats", "Statistika")],
 }
+
+
+LANGUAGES: dict[str, dict[str, str]] = {"ru": RU, "en": EN, "kk": KK, "az": AZ}
+DEFAULT_LANGUAGE = "ru"  # the commission's working language, for anyone whose language we do not speak
 
 
 class Texts:
     """The strings of one language; ``t("key", n=3)`` formats one."""
 
     def __init__(self, language: str) -> None:
-        self.language = language
-        self._strings = EN if language == "en" else RU
+        self.language = language if language in LANGUAGES else DEFAULT_LANGUAGE
+        self._strings = LANGUAGES[self.language]
 
     def __call__(self, key: str, **values: object) -> str:
         return self._strings[key].format(**values)
 
 
 def texts_for(language_code: str | None) -> Texts:
-    return Texts("en" if (language_code or "").lower().startswith("en") else "ru")
+    """Telegram's language_code ("kk", "az", "en-US", ...) to the interface language."""
+    return Texts((language_code or "").lower().split("-")[0])

@@ -50,7 +50,7 @@ async def run_reindex(message: Message, full: bool, bot: Bot, t: Texts, reindexe
     if reindexer.running:
         await message.reply(t("reindex_running"))
         return
-    label = " (full)" if full and t.language == "en" else (" (полная)" if full else "")
+    label = t("reindex_full") if full else ""
     status = await message.reply(t("reindex_started", full=label))
     last_text = [status.text or ""]
 

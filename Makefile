@@ -17,9 +17,11 @@ $(INSTALLED): pyproject.toml
 	touch $@
 
 run: $(INSTALLED)
+	scripts/install-system-packages
 	$(BIN)/commission-bot run
 
 test: $(INSTALLED)
+	scripts/install-system-packages --test
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q

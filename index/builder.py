@@ -162,10 +162,13 @@ def build(
                 _add_document(file, options, old, old_docs, previous_hashes, documents, chunks, report)
             except UnreadableDocument as exc:
                 logger.warning("skipped %s: %s", file.relative, exc)
-                report.skipped.append(SkippedFile(file.relative, str(exc)))
+                report.skipped.append(SkippedFile(file.relative, str(exc), exc.code, dict(exc.details)))
             except Exception as exc:  # a reader bug must not stop the other files
                 logger.exception("skipped %s: unexpected error", file.relative)
-                report.skipped.append(SkippedFile(file.relative, f"unexpected error ({type(exc).__name__})"))
+                error = type(exc).__name__
+                report.skipped.append(
+                    SkippedFile(file.relative, f"unexpected error ({error})", "unexpected", {"error": error})
+                )
             progress("reading", done, len(files))
         indexed = {d.path for d in documents}
         report.removed = sorted(p for p in previous_hashes if p not in indexed)
@@ -204,7 +207,7 @@ def build(
                 "chunks": len(chunks),
                 "sentences": int(sentence_matrix.shape[0]),
                 "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
+                "skipped": [s.as_json() for s in report.skipped],
                 "splitter": {"max_chars": options.splitter.max_chars},
                 "chunk_vectors": "length-weighted mean of sentence vectors",
                 "sources": source_stamps(options.documents_dir),
@@ -256,7 +259,7 @@ def _add_document(
     document = parse_document(file, raw)  # the bytes read for the digest, not read again
     drafts = split_text(document.text, options.splitter)
     if not drafts:
-        raise UnreadableDocument("no sentences found in the text")
+        raise UnreadableDocument("no sentences found in the text", "no_text")
     documents.append(
         DocumentRow(file.relative, document.content_hash, document.format, document.meta, len(document.text))
     )

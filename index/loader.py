@@ -41,10 +41,15 @@ def list_document_files(root: Path) -> tuple[list[DocumentFile], list[SkippedFil
             if path.is_symlink():
                 target = path.resolve()
                 if not target.is_relative_to(real_root):
-                    skipped.append(SkippedFile(relative, "symlink points outside the documents folder"))
+                    skipped.append(
+                        SkippedFile(relative, "symlink points outside the documents folder", "symlink_outside")
+                    )
                     continue
             if path.suffix.lower() not in READERS:
-                skipped.append(SkippedFile(relative, f"unsupported format '{path.suffix or name}'"))
+                kind = path.suffix or name
+                skipped.append(
+                    SkippedFile(relative, f"unsupported format '{kind}'", "unsupported_format", {"format": kind})
+                )
                 continue
             files.append(DocumentFile(path, relative))
     return files, skipped
@@ -68,13 +73,16 @@ def read_raw(file: DocumentFile, max_bytes: int) -> RawFile:
     try:
         size = file.path.stat().st_size
         if size == 0:
-            raise UnreadableDocument("empty file")
+            raise UnreadableDocument("empty file", "empty")
         if size > max_bytes:
-            raise UnreadableDocument(f"too large ({size / 1e6:.1f} MB, limit {max_bytes / 1e6:.1f} MB)")
+            size_mb, limit_mb = f"{size / 1e6:.1f}", f"{max_bytes / 1e6:.1f}"
+            raise UnreadableDocument(
+                f"too large ({size_mb} MB, limit {limit_mb} MB)", "too_large", size=size_mb, limit=limit_mb
+            )
         data = file.path.read_bytes()
         fields, sidecar_bytes = read_sidecar(file.path)
     except OSError as exc:
-        raise UnreadableDocument(f"cannot read ({exc.strerror or exc})") from exc
+        raise UnreadableDocument(f"cannot read ({exc.strerror or exc})", "cannot_read") from exc
     return RawFile(data, fields, sidecar_bytes)
 
 
@@ -98,7 +106,7 @@ def parse_document(file: DocumentFile, raw: RawFile) -> LoadedDocument:
     if suffix == ".md":
         text = _MD_HEADING.sub("", text)  # "# Title" reads as "Title" in an answer
     if not text.strip():
-        raise UnreadableDocument("empty file (no text)")
+        raise UnreadableDocument("empty file (no text)", "no_text")
     return LoadedDocument(
         path=file.relative,
         text=text,

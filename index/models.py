@@ -28,7 +28,12 @@ class LoadedDocument:
 @dataclass(frozen=True)
 class SkippedFile:
     path: str
-    reason: str
+    reason: str  # in English, for the CLI and logs
+    code: str = "unreadable"  # what an interface translates: "encrypted_pdf", "too_large", ...
+    details: dict[str, str | int | float] = field(default_factory=dict)  # values the translated reason names
+
+    def as_json(self) -> dict:
+        return {"path": self.path, "reason": self.reason, "code": self.code, "details": self.details}
 
 
 @dataclass(frozen=True)

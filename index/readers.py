@@ -21,7 +21,16 @@ MAX_COMPRESSION_RATIO = 200
 
 
 class UnreadableDocument(Exception):
-    """The file cannot give text; the message is the reason shown to the user."""
+    """The file cannot give text.
+
+    The message is the reason in English (CLI, logs); ``code`` and ``details`` let an interface say
+    it in the reader's own language (the bot's texts have a ``skip_<code>`` string per code).
+    """
+
+    def __init__(self, reason: str, code: str = "unreadable", **details: str | int | float) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.details = details
 
 
 @dataclass(frozen=True)
@@ -48,11 +57,11 @@ def decode_text(data: bytes) -> str:
         try:
             return _CONTROL.sub("", data.decode("utf-16"))
         except UnicodeDecodeError:
-            raise UnreadableDocument("damaged UTF-16 text") from None
+            raise UnreadableDocument("damaged UTF-16 text", "damaged_text") from None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if _looks_binary(data):
-        raise UnreadableDocument("binary data, not text")
+        raise UnreadableDocument("binary data, not text", "binary")
     # Stray NUL bytes (from a bad export) are dropped rather than failing the whole file.
     data = data.replace(b"\x00", b"")
     try:
@@ -60,7 +69,7 @@ def decode_text(data: bytes) -> str:
     except UnicodeDecodeError:
         best = charset_normalizer.from_bytes(data, cp_isolation=["cp1251", "koi8_r", "cp866", "latin_1"]).best()
         if best is None:
-            raise UnreadableDocument("unknown text encoding") from None
+            raise UnreadableDocument("unknown text encoding", "unknown_encoding") from None
         text = str(best)
     return _CONTROL.sub("", text)
 
@@ -91,41 +100,44 @@ def read_pdf(data: bytes) -> Extracted:
     from pypdf.errors import PdfReadError
 
     if not data.lstrip()[:5].startswith(b"%PDF"):
-        raise UnreadableDocument("not a PDF file (corrupt or wrong extension)")
+        raise UnreadableDocument("not a PDF file (corrupt or wrong extension)", "not_pdf")
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
             try:
                 if not reader.decrypt(""):
-                    raise UnreadableDocument("encrypted PDF (password protected)")
+                    raise UnreadableDocument("encrypted PDF (password protected)", "encrypted_pdf")
             except UnreadableDocument:
                 raise
             except Exception as exc:
-                raise UnreadableDocument("encrypted PDF (password protected)") from exc
+                raise UnreadableDocument("encrypted PDF (password protected)", "encrypted_pdf") from exc
         pages = [page.extract_text() or "" for page in reader.pages]
         title = str((reader.metadata or {}).get("/Title", "") or "")
     except UnreadableDocument:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
-        raise UnreadableDocument(f"corrupt PDF ({type(exc).__name__})") from exc
+        raise UnreadableDocument(f"corrupt PDF ({type(exc).__name__})", "corrupt_pdf") from exc
     # pypdf pads justified text with runs of spaces; the splitter collapses them anyway.
     text = "\n\n".join(p.strip() for p in pages if p.strip())
     if not text.strip():
-        raise UnreadableDocument("no text layer (scanned PDF?)")
+        raise UnreadableDocument("no text layer (scanned PDF?)", "no_text_layer")
     return Extracted(text, title)
 
 
 def _check_zip(data: bytes) -> None:
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise UnreadableDocument("not a DOCX file (not a zip archive)")
+        raise UnreadableDocument("not a DOCX file (not a zip archive)", "not_docx")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         infos = archive.infolist()
         unpacked = sum(i.file_size for i in infos)
         packed = sum(i.compress_size for i in infos) or 1
         if unpacked > MAX_UNZIPPED_BYTES or unpacked / packed > MAX_COMPRESSION_RATIO:
-            raise UnreadableDocument(f"refused: archive expands to {unpacked // (1024 * 1024)} MB (zip bomb?)")
+            megabytes = unpacked // (1024 * 1024)
+            raise UnreadableDocument(
+                f"refused: archive expands to {megabytes} MB (zip bomb?)", "zip_bomb", mb=megabytes
+            )
         if "word/document.xml" not in {i.filename for i in infos}:
-            raise UnreadableDocument("not a DOCX file (no word/document.xml)")
+            raise UnreadableDocument("not a DOCX file (no word/document.xml)", "not_docx")
 
 
 def _table_rows(table) -> list[str]:
@@ -170,10 +182,10 @@ def read_docx(data: bytes) -> Extracted:
     except UnreadableDocument:
         raise
     except Exception as exc:  # python-docx raises many kinds on damaged XML
-        raise UnreadableDocument(f"corrupt DOCX ({type(exc).__name__})") from exc
+        raise UnreadableDocument(f"corrupt DOCX ({type(exc).__name__})", "corrupt_docx") from exc
     text = "\n\n".join(parts)
     if not text.strip():
-        raise UnreadableDocument("no text in the document")
+        raise UnreadableDocument("no text in the document", "no_text")
     return Extracted(text, title)
 
 

@@ -31,6 +31,21 @@ STAFF_LANGUAGE_TEXTS = [
 ]
 
 
+def require_system_tool(command: str, package: str) -> str:
+    """The path of a system command a test needs (from scripts/system-packages-*.txt).
+
+    Missing on a developer's machine without root: the test is skipped with the package to install.
+    Missing in CI (REQUIRE_SYSTEM_PACKAGES=1, set by .ci/run): the test fails, so nothing goes untested there.
+    """
+    path = shutil.which(command)
+    if path is None:
+        message = f"{command} not found: install the Debian package {package} (scripts/install-system-packages --test)"
+        if os.environ.get("REQUIRE_SYSTEM_PACKAGES") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
 class FakeEmbedder:
     """Bag of stemmed words hashed into 256 dimensions: deterministic, fast, and counts its calls."""
 

@@ -130,6 +130,14 @@ def test_hostile_documents_are_reported_and_good_ones_indexed(tmp_path, make_eng
     }
     assert reasons["corrupt.pdf"].startswith("corrupt PDF")
     assert "zip bomb" in reasons["zip-bomb.docx"] and "too large" in reasons["oversized.txt"]
+    # Each reason also has a code (and the figures it names), which interfaces translate.
+    codes = {s.path: (s.code, s.details) for s in report.skipped}
+    assert codes["encrypted.pdf"] == ("encrypted_pdf", {})
+    assert codes["table.xlsx"] == ("unsupported_format", {"format": ".xlsx"})
+    assert codes["oversized.txt"][0] == "too_large" and codes["oversized.txt"][1]["limit"] == "2.1"
+    assert codes["zip-bomb.docx"][0] == "zip_bomb" and codes["zip-bomb.docx"][1]["mb"] >= 200
+    assert {code for code, _ in codes.values()} >= {"empty", "binary", "not_docx", "no_text_layer", "symlink_outside"}
+    assert engine.snapshot.manifest["skipped"][0].keys() == {"path", "reason", "code", "details"}
     assert sorted(report.added) == ["agriculture-cp1251.txt", "nul-bytes.txt", "repeated.txt", "scripts.html"]
     assert peak < 150 * 1024 * 1024  # the 300 MB zip bomb was never inflated
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2  # bump when the files of a version change; older versions are rebuilt
+FORMAT_VERSION = 3  # bump when the files of a version change; older versions are rebuilt
 MANIFEST = "manifest.json"
 DATABASE = "index.sqlite"
 CHUNK_VECTORS = "chunks.faiss"

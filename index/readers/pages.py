@@ -1,0 +1,44 @@
+"""Put a paged document's text together: text-layer pages and recognised pages, in page order."""
+
+from __future__ import annotations
+
+import re
+
+from index.readers.base import Extracted, UnreadableDocument
+from index.readers.ocr import PagesRead
+
+# A word broken at the end of a printed line: "сотрудни-\nчества". Russian compound adjectives
+# ("торгово-\nэкономический") end their first part in -о/-е and keep the hyphen.
+_BROKEN_WORD = re.compile(r"(\w*?)([^\W\d_])-[ \t]*\n[ \t]*(?=[a-zа-яё])")
+
+
+def _join_broken_word(match: re.Match[str]) -> str:
+    head, last = match.group(1), match.group(2)
+    return f"{head}{last}-" if last in "оеОЕ" else f"{head}{last}"
+
+
+def tidy_ocr_text(text: str) -> str:
+    """Tesseract's text with words broken across lines joined again and form feeds dropped."""
+    return _BROKEN_WORD.sub(_join_broken_word, text.replace("\f", "\n")).strip()
+
+
+def assemble_pages(
+    page_count: int,
+    layer_texts: dict[int, str],
+    read: PagesRead | None,
+    title: str,
+    blank: tuple[str, str],
+) -> Extracted:
+    """The document's text with its OCR facts; UnreadableDocument when no page gave any text."""
+    texts = dict(layer_texts)
+    recognised = {n: tidy_ocr_text(t) for n, t in (read.texts.items() if read else ())}
+    texts.update(recognised)
+    text = "\n\n".join(texts[n].strip() for n in sorted(texts) if texts[n].strip())
+    cuts = tuple(read.cuts) if read else ()
+    if not text.strip():
+        if cuts:  # nothing readable, and the reason is what OCR could not do
+            first = cuts[0]
+            raise UnreadableDocument(first.reason, first.code, **first.details)
+        raise UnreadableDocument(*blank)  # (reason, code) of a document with nothing on it
+    ocr_pages = tuple(sorted(n for n, t in recognised.items() if t))
+    return Extracted(text, title, pages=page_count, ocr_pages=ocr_pages, ocr_cuts=cuts)

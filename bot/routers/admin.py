@@ -19,7 +19,7 @@ from bot.formatting import split_message
 from bot.services import AnswerService, DocumentInbox, Reindexer, ReindexProgress
 from bot.texts import Texts
 from index.builder import MissingDocumentsFolder
-from index.models import BuildReport
+from index.models import BuildReport, OcrCutPages, page_ranges
 from index.readers import SUPPORTED_EXTENSIONS
 from index.store import BuildInProgress
 
@@ -42,7 +42,14 @@ def report_text(report: BuildReport, t: Texts) -> str:
     for label, names in (("+", report.added), ("~", report.changed), ("−", report.removed)):
         lines += [f"{label} {escape(name)}" for name in names[:20]]
     lines += [f"⚠ {escape(s.path)}: {escape(s.reason)}" for s in report.skipped[:30]]
+    lines += [escape(ocr_cut_line(cut, t)) for cut in report.ocr_cuts[:30]]
     return "\n".join(lines)
+
+
+def ocr_cut_line(cut: OcrCutPages, t: Texts) -> str:
+    """Pages a build left unrecognised, by file and page, in the admin's language."""
+    reason = t(f"ocr_cut_{cut.code}", **cut.details)
+    return t("ocr_cut", path=cut.path, pages=page_ranges(cut.pages), reason=reason)
 
 
 async def run_reindex(message: Message, full: bool, bot: Bot, t: Texts, reindexer: Reindexer) -> None:

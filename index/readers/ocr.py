@@ -345,8 +345,8 @@ class PageOcr:
             else:
                 failed.append((request.number, result.error))
         if timed_out:
-            seconds = round(self.settings.page_timeout)
-            reason = f"not recognised: over {seconds} s per page (OCR_PAGE_TIMEOUT)"
+            seconds = self.settings.page_timeout
+            reason = f"not recognised: over {seconds:g} s per page (OCR_PAGE_TIMEOUT)"
             read.cuts.append(OcrCut(tuple(sorted(timed_out)), reason, "page_timeout", {"seconds": seconds}))
         if failed:
             error = failed[0][1] or "unknown error"

@@ -53,14 +53,21 @@ class OcrCache:
         path = self._path(key)
         try:
             entry = json.loads(path.read_text("utf-8"))
-            if entry.get("format") != ENTRY_FORMAT or entry.get("key") != key:
-                raise ValueError("not an entry of this format")
-            page = CachedPage(str(entry["text"]), str(entry.get("status", "ok")), float(entry.get("seconds", 0)))
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return None
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except OSError as exc:
+            logger.warning("OCR cache entry %s cannot be read (%s): recognising the page again", path.name, exc)
+            return None
+        except ValueError as exc:
+            entry = {"damaged": str(exc)}
+        try:
+            if entry.get("format") != ENTRY_FORMAT or entry.get("key") != key:
+                raise ValueError(entry.get("damaged", "not an entry of this format"))
+            page = CachedPage(str(entry["text"]), str(entry.get("status", "ok")), float(entry.get("seconds", 0)))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             logger.warning("OCR cache entry %s is damaged, recognising the page again (%s)", path.name, exc)
-            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                path.unlink()
             return None
         with contextlib.suppress(OSError):
             os.utime(path)  # recently used: kept longest when the cache is trimmed

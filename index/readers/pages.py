@@ -17,9 +17,18 @@ def _join_broken_word(match: re.Match[str]) -> str:
     return f"{head}{last}-" if last in "оеОЕ" else f"{head}{last}"
 
 
+# Tesseract sometimes starts a new block in mid-sentence (a blank line before a lower-case word):
+# the splitter would take it for a paragraph break and cut the sentence in two.
+_BLOCK_IN_SENTENCE = re.compile(r"(?<=[^\s.!?:;…])[ \t]*\n\s*\n\s*(?=[a-zа-яё])")
+# The edge of a page or a table rule read as a letter: "|" standing alone.
+_STRAY_BARS = re.compile(r"(?:(?<=\s)|^)[|¦]+(?=\s|$)", re.MULTILINE)
+
+
 def tidy_ocr_text(text: str) -> str:
-    """Tesseract's text with words broken across lines joined again and form feeds dropped."""
-    return _BROKEN_WORD.sub(_join_broken_word, text.replace("\f", "\n")).strip()
+    """Tesseract's text with words and sentences broken across lines or blocks joined again."""
+    text = _STRAY_BARS.sub("", text.replace("\f", "\n"))
+    text = _BROKEN_WORD.sub(_join_broken_word, text)
+    return _BLOCK_IN_SENTENCE.sub("\n", text).strip()
 
 
 def assemble_pages(

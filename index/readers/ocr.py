@@ -174,7 +174,8 @@ class Tesseract:
 
 
 # ---- the worker process ------------------------------------------------------------------------
-def _start_worker(command: str) -> None:
+def start_worker(command: str) -> None:
+    """Initialise an OCR worker process: its Tesseract command, one OpenMP thread per Tesseract."""
     import pytesseract
 
     pytesseract.pytesseract.tesseract_cmd = command
@@ -239,7 +240,7 @@ class OcrRun:
             count = max(1, min(self.settings.workers, self.total or 1))
             # spawn: a forked copy of a process running threads (the bot, ONNX Runtime) may deadlock.
             self._pool = ProcessPoolExecutor(
-                count, mp_context=get_context("spawn"), initializer=_start_worker, initargs=(self.settings.command,)
+                count, mp_context=get_context("spawn"), initializer=start_worker, initargs=(self.settings.command,)
             )
         return self._pool
 

@@ -19,12 +19,13 @@ from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from bot.formatting import source_line
+from bot.routers.admin import report_text
 from bot.terminal import format_reply
 from bot.texts import texts_for
 from index.config import EngineSettings
 from index.engine import Engine
 from index.evaluation.scans import FONT_PACKAGE, find_font, image_only_pdf, render_pages, scanned_pages
-from index.models import DocumentMeta, Passage
+from index.models import BuildReport, DocumentMeta, OcrCutPages, Passage
 from index.readers.cleaning import ink_mask, skew_angle, to_grey
 from index.readers.ocr_cache import CachedPage, OcrCache
 from tests.conftest import FIXTURES, MODEL_CACHE, SEED_DOCUMENTS, require_system_file, require_system_tool
@@ -281,3 +282,18 @@ def test_cleaning_finds_and_removes_a_tilt(tmp_path: Path) -> None:
     tilted = page.rotate(3, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
     assert skew_angle(ink_mask(to_grey(tilted))) == pytest.approx(3, abs=0.15)
     assert skew_angle(ink_mask(to_grey(page))) == 0
+
+
+def test_admins_see_the_pages_left_out_in_their_language() -> None:
+    report = BuildReport(version="v000002", documents=1)
+    report.ocr_cuts.append(
+        OcrCutPages("archive/protocol-1998.pdf", tuple(range(101, 501)), "not recognised: limit", "page_limit",
+                    {"limit": 100})
+    )  # fmt: skip
+    report.ocr_cuts.append(
+        OcrCutPages("kk.png", (1,), "needs kaz", "ocr_unavailable", {"package": "tesseract-ocr-kaz"})
+    )
+    russian = report_text(report, texts_for("ru"))
+    assert "✂ archive/protocol-1998.pdf, стр. 101-500: не распознаны, предел 100 стр. на документ" in russian
+    assert "✂ kk.png, стр. 1: не распознаны, не установлен пакет tesseract-ocr-kaz" in russian
+    assert "pages 101-500: not recognised, limit of 100 pages per document" in report_text(report, texts_for("en"))

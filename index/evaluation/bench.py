@@ -350,7 +350,9 @@ def run_bench(settings: EngineSettings, inputs: BenchInputs, say: Progress = lam
             "cores": os.cpu_count(),
             "python": platform.python_version(),
         },
-        "corpus": f"first {len(passages)} XQuAD-ru passages as documents",
+        "corpus": "XQuAD-ru passages rendered as scanned pages"
+        if inputs.only_ocr
+        else f"first {len(passages)} XQuAD-ru passages as documents",
     }
     if inputs.ocr:
         from index.evaluation.ocr_bench import bench_ocr

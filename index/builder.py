@@ -262,7 +262,8 @@ def _read_documents(
             recognising = ocr.with_run(run)
             for position, _ in waiting:
                 read(position, recognising)
-    ocr.cache.trim()
+    if ocr.tally.recognised:
+        ocr.cache.trim()  # only a build that added pages can push the cache over its limit
     report.ocr_recognised, report.ocr_cached = ocr.tally.recognised, ocr.tally.cached
     report.ocr_seconds = round(ocr.tally.seconds, 1)
 

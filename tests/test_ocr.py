@@ -46,7 +46,11 @@ ANNEX = """Приложение к отчету о сотрудничестве 
 NOTICE = """Министерство цифрового развития сообщило, что единое окно для экспортеров заработает в марте 2027 года.
 Через него предприниматели смогут оформить сертификат происхождения товара за один день."""
 
-SCANNED = {"protocol-scan.pdf": (1,), "energy-report-signed.pdf": (2,), "notice-photo.png": (1,)}
+EXTRACT = """Выписка из протокола
+
+Стороны согласовали открытие торгового дома Казахстана в Баку во втором квартале 2027 года."""
+
+SCANNED = ["protocol-scan.pdf", "energy-report-signed.pdf", "notice-photo.png", "extract-upside-down.pdf"]
 
 
 def counting_tesseract(folder: Path) -> tuple[str, Path]:
@@ -60,15 +64,19 @@ def counting_tesseract(folder: Path) -> tuple[str, Path]:
     return str(wrapper), log
 
 
-def recognitions(log: Path) -> int:
-    """Pages Tesseract was run on (not counting the build's "which languages?" question)."""
+def recognitions(log: Path, what: str = "_input.") -> int:
+    """Tesseract runs on a page image; ``what="tessedit_create_tsv"`` counts only reads (not orientation checks)."""
     if not log.exists():
         return 0
-    return sum(1 for line in log.read_text("utf-8").splitlines() if "--list-langs" not in line)
+    return sum(1 for line in log.read_text("utf-8").splitlines() if what in line)
+
+
+READS = "tessedit_create_tsv"
 
 
 def write_scans(folder: Path) -> None:
-    """A bad photocopy as a PDF without text, a PDF with a text page and a scanned page, a phone photo."""
+    """A bad photocopy as a PDF without text, a PDF with a text page and a scanned page, a phone photo,
+    and a page scanned upside down."""
     font = require_system_file(find_font(), FONT_PACKAGE)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "protocol-scan.pdf").write_bytes(image_only_pdf(scanned_pages(PROTOCOL, "noisy", font), 200))
@@ -79,6 +87,8 @@ def write_scans(folder: Path) -> None:
     writer.write(buffer)
     (folder / "energy-report-signed.pdf").write_bytes(buffer.getvalue())
     scanned_pages(NOTICE, "photo", font)[0].save(folder / "notice-photo.png")
+    upside_down = [page.rotate(180) for page in scanned_pages(EXTRACT, "clean", font)]
+    (folder / "extract-upside-down.pdf").write_bytes(image_only_pdf(upside_down, 300))
 
 
 def ocr_engine(documents: Path, index_dir: Path, cache: Path, command: str, embedder, **settings) -> Engine:
@@ -129,6 +139,11 @@ def scanned_build(tmp_path_factory, real_embedder):
             "notice-photo.png",
             "Министерство цифрового развития сообщило, что единое окно для экспортеров заработает в марте 2027 года.",
         ),
+        (
+            "Когда откроется торговый дом Казахстана в Баку?",
+            "extract-upside-down.pdf",
+            "Стороны согласовали открытие торгового дома Казахстана в Баку во втором квартале 2027 года.",
+        ),
     ],
 )
 def test_a_question_about_a_scan_is_answered_with_its_sentence(scanned_build, question, document, sentence) -> None:
@@ -144,10 +159,11 @@ def test_a_mixed_pdf_keeps_its_text_page_and_recognises_its_scanned_one(scanned_
     reply = engine.ask("Какой мощности будет солнечная электростанция в Мангистауской области?")
     assert reply.answer is not None and "250 мегаватт" in reply.answer.text  # from the text layer of page 1
     assert sorted(report.added) == sorted(SCANNED) and not report.skipped and not report.ocr_cuts
-    # Exactly the three scanned pages went through Tesseract, and the build counted them in its OCR stage.
-    assert report.ocr_recognised == 3 and recognitions(log) == 3
+    # Exactly the four scanned pages were recognised (the upside-down one read twice: as it came, then
+    # turned), and the build counted them in its OCR stage.
+    assert report.ocr_recognised == 4 and recognitions(log, READS) == 4 + 1
     ocr_events = [(done, total) for stage, done, total in events if stage == "ocr"]
-    assert ocr_events[0] == (0, 3) and ocr_events[-1] == (3, 3)
+    assert ocr_events[0] == (0, 4) and ocr_events[-1] == (4, 4)
     assert [done for done, _ in ocr_events] == sorted(done for done, _ in ocr_events)
 
 
@@ -159,6 +175,7 @@ def test_text_from_ocr_is_marked_in_the_index_and_in_every_answer_format(scanned
         "protocol-scan.pdf": ((1,), 1),
         "energy-report-signed.pdf": ((2,), 2),
         "notice-photo.png": ((1,), 1),
+        "extract-upside-down.pdf": ((1,), 1),
     }
 
     reply = engine.ask("Какая компания выбрана подрядчиком строительства солнечной электростанции?")
@@ -176,7 +193,7 @@ def test_an_unchanged_scan_is_never_recognised_twice(scanned_build, real_embedde
     before = recognitions(log)
     report = engine.build(full=True)  # every document read again
     assert recognitions(log) == before  # ... and Tesseract not run at all
-    assert report.ocr_cached == 3 and report.ocr_recognised == 0
+    assert report.ocr_cached == 4 and report.ocr_recognised == 0
     # A new index in another folder (as after an index format change) shares the same cache.
     command = str(root / "bin" / "tesseract")
     other = ocr_engine(root / "documents", root / "index-2", root / "ocr-cache", command, real_embedder)
@@ -193,7 +210,7 @@ def test_without_tesseract_scans_are_reported_and_everything_else_works(tmp_path
     engine = make_engine(documents, tesseract_cmd=str(tmp_path / "no-such-tesseract"))
     report = engine.build()
     skipped = {s.path: s for s in report.skipped}
-    assert set(skipped) == {"protocol-scan.pdf", "notice-photo.png"}
+    assert set(skipped) == {"protocol-scan.pdf", "notice-photo.png", "extract-upside-down.pdf"}
     assert skipped["notice-photo.png"].code == "ocr_unavailable"
     assert skipped["notice-photo.png"].details == {"package": "tesseract-ocr"}
     assert "Tesseract is not installed" in skipped["protocol-scan.pdf"].reason
@@ -213,7 +230,7 @@ def test_a_missing_language_pack_is_named(tmp_path: Path, make_engine) -> None:
     # Serbian is not in scripts/system-packages-runtime.txt: asking for it is a missing language pack.
     report = make_engine(documents, ocr_languages="rus+srp").build()
     skipped = {s.path: s for s in report.skipped}
-    assert set(skipped) == {"protocol-scan.pdf", "notice-photo.png"}
+    assert set(skipped) == {"protocol-scan.pdf", "notice-photo.png", "extract-upside-down.pdf"}
     assert skipped["protocol-scan.pdf"].code == "ocr_unavailable"
     assert skipped["protocol-scan.pdf"].details == {"package": "tesseract-ocr-srp", "language": "srp"}
     assert "language 'srp'" in skipped["protocol-scan.pdf"].reason
@@ -236,24 +253,24 @@ def test_page_limit_and_timeout_are_reported_and_retried_when_raised(tmp_path: P
         ("annex.tiff", (2,), "page_limit", {"limit": 1})
     ]
     assert "OCR left out annex.tiff, page 2: not recognised: limit of 1 scanned pages" in report.summary()
-    assert recognitions(log) == 1
+    assert recognitions(log, READS) == 1
 
     # The limit raised: only the page left out is recognised, the other comes from the cache.
     engine = make_engine(documents, tesseract_cmd=command, ocr_max_pages=5)
     report = engine.build()
     assert not report.ocr_cuts and report.ocr_recognised == 1 and report.ocr_cached == 1
     assert "Смета согласована" in engine.ask("Кто согласовал смету?").answer.passage.text
-    assert recognitions(log) == 2
+    assert recognitions(log, READS) == 2
 
     # A page that takes longer than allowed is cut, remembered, and not tried again at the same limit.
     slow = {"tesseract_cmd": command, "ocr_page_timeout": 0.01, "ocr_cache_dir": tmp_path / "other-cache"}
     report = make_engine(documents, index_dir=tmp_path / "index-slow", **slow).build()
     skipped = {s.path: s for s in report.skipped}
     assert skipped["annex.tiff"].code == "page_timeout" and skipped["annex.tiff"].details == {"seconds": 0.01}
-    calls = recognitions(log)
-    assert calls == 4
-    make_engine(documents, index_dir=tmp_path / "index-slow", **slow).build()
-    assert recognitions(log) == calls
+    assert report.ocr_recognised == 2
+    again = make_engine(documents, index_dir=tmp_path / "index-slow", **slow).build()
+    assert again.ocr_recognised == 0  # the timeouts were remembered: neither page is worked on again
+    assert {s.path: s.code for s in again.skipped} == {"annex.tiff": "page_timeout"}
 
 
 def test_a_damaged_cache_entry_is_a_miss_not_an_error(tmp_path: Path) -> None:

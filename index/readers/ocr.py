@@ -13,6 +13,9 @@ Why processes: pytesseract keeps the command in a module global and passes this 
 environment to Tesseract; a worker process owns both, so nothing here changes the parent's
 environment. The cleaning (numpy/scipy) runs there too, in parallel instead of under one GIL.
 
+A page read with low confidence is checked for a sideways or upside-down scan (Tesseract's
+orientation detection) and read again turned.
+
 Limits: at most ``max_pages`` pages per document and ``page_timeout`` seconds per page (the
 Tesseract process is killed); what was cut is returned as :class:`OcrCut` and reported by the build.
 A page that timed out is remembered in the cache and not retried until the limit is raised.
@@ -23,6 +26,7 @@ from __future__ import annotations
 import copy
 import logging
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -190,14 +194,36 @@ class PageResult:
     error: str = ""
 
 
+# Below this mean word confidence (0-100) a page is probably sideways or upside down: measured 95 on a
+# clean page, 90 on a cleaned phone photo, 25-35 on the same page turned 90° or 180°.
+LOW_CONFIDENCE = 50.0
+_ROTATE = re.compile(r"Rotate:\s*(\d+)")
+_ORIENTATION_CONFIDENCE = re.compile(r"Orientation confidence:\s*([\d.]+)")
+
+
 def recognise_page(image: Image.Image, languages: str, timeout: float, steps: CleaningSteps) -> PageResult:
-    """Clean the page and run Tesseract on it (in a worker process)."""
+    """Clean the page and run Tesseract on it (in a worker process); a page that reads badly is
+    checked for a sideways or upside-down scan (Tesseract's orientation detection) and read again turned."""
     import pytesseract
 
     started = time.perf_counter()
+
+    def remaining() -> float:
+        left = timeout - (time.perf_counter() - started)
+        if left <= 0:
+            raise RuntimeError("Tesseract process timeout")
+        return left
+
     try:
         cleaned = clean_page(image, steps)
-        text = pytesseract.image_to_string(cleaned, lang=languages, config="--psm 3", timeout=timeout)
+        text, confidence = _read(cleaned, languages, remaining())
+        if text.strip() and confidence < LOW_CONFIDENCE:
+            rotation = _orientation(cleaned, remaining())
+            if rotation:
+                turned = cleaned.rotate(-rotation, expand=True, fillcolor=255)
+                turned_text, turned_confidence = _read(turned, languages, remaining())
+                if turned_confidence > confidence:
+                    text = turned_text
     except RuntimeError as exc:
         if "timeout" in str(exc).lower():
             return PageResult("", "timeout", time.perf_counter() - started)
@@ -205,6 +231,43 @@ def recognise_page(image: Image.Image, languages: str, timeout: float, steps: Cl
     except (pytesseract.TesseractError, OSError, ValueError) as exc:
         return PageResult("", "failed", time.perf_counter() - started, str(exc)[:200])
     return PageResult(text, "ok", time.perf_counter() - started)
+
+
+def _read(image: Image.Image, languages: str, timeout: float) -> tuple[str, float]:
+    """The page's text (lines, blank lines between paragraphs) and its mean confidence per character."""
+    import pytesseract
+
+    data = pytesseract.image_to_data(
+        image, lang=languages, config="--psm 3", timeout=timeout, output_type=pytesseract.Output.DICT
+    )
+    paragraphs: dict[tuple[int, int, int], dict[int, list[str]]] = {}
+    weighted, characters = 0.0, 0
+    for i, word in enumerate(data["text"]):
+        word = word.strip()
+        if not word:
+            continue
+        paragraph = (data["page_num"][i], data["block_num"][i], data["par_num"][i])
+        paragraphs.setdefault(paragraph, {}).setdefault(data["line_num"][i], []).append(word)
+        confidence = float(data["conf"][i])
+        if confidence >= 0:
+            weighted += confidence * len(word)
+            characters += len(word)
+    text = "\n\n".join("\n".join(" ".join(words) for words in lines.values()) for lines in paragraphs.values())
+    return text, weighted / characters if characters else 0.0
+
+
+def _orientation(image: Image.Image, timeout: float) -> int:
+    """Degrees (90, 180, 270) to turn the page clockwise so its text stands upright; 0 when upright or unsure."""
+    import pytesseract
+
+    try:
+        report = pytesseract.image_to_osd(image, config="--psm 0", timeout=timeout)
+    except pytesseract.TesseractError:  # too little text to tell, or no orientation data installed
+        return 0
+    rotate, confidence = _ROTATE.search(report), _ORIENTATION_CONFIDENCE.search(report)
+    if not rotate or not confidence or float(confidence.group(1)) < 2.0:
+        return 0
+    return int(rotate.group(1)) % 360
 
 
 # ---- a build's OCR ------------------------------------------------------------------------------

@@ -49,5 +49,5 @@ def assemble_pages(
             first = cuts[0]
             raise UnreadableDocument(first.reason, first.code, **first.details)
         raise UnreadableDocument(*blank)  # (reason, code) of a document with nothing on it
-    ocr_pages = tuple(sorted(n for n, t in recognised.items() if t))
+    ocr_pages = tuple(sorted(recognised))  # a blank scanned page is still a recognised one
     return Extracted(text, title, pages=page_count, ocr_pages=ocr_pages, ocr_cuts=cuts)

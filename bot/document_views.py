@@ -91,7 +91,13 @@ def catalogue(store: DocumentStore, snapshot: Snapshot | None, t: Texts) -> list
                 problem=skipped.get(document.name, ""),
             )
         )
-    return entries
+    # Files the index refuses before reading (an .xlsx, say) are not documents, but the admin should see them.
+    listed = {e.name for e in entries}
+    for name, problem in skipped.items():
+        stored = store.document(name) if name not in listed else None
+        if stored is not None:
+            entries.append(Entry(name, name, "", "", stored.size, stored.modified, None, problem))
+    return sorted(entries, key=lambda e: e.name)
 
 
 def default_title_of(name: str) -> str:

@@ -141,6 +141,7 @@ RU = {
     "meta_saved": "Сохранено. Обновляю индекс…",
     "meta_saved_done": "✅ Сохранено, ответы уже показывают новое описание.",
     "meta_cancelled": "Хорошо, описание не меняю.",
+    "folder_missing": "Не могу сохранить: папки документов {folder} нет. Проверьте настройку DOCUMENTS_DIR.",
 }
 
 EN = {
@@ -278,6 +279,7 @@ EN = {
     "meta_saved": "Saved. Updating the index…",
     "meta_saved_done": "✅ Saved; answers already show the new description.",
     "meta_cancelled": "All right, the description stays as it is.",
+    "folder_missing": "Cannot save: the documents folder {folder} does not exist. Check the DOCUMENTS_DIR setting.",
 }
 
 KK = {
@@ -418,6 +420,7 @@ KK = {
     "meta_saved": "Сақталды. Индексті жаңартып жатырмын…",
     "meta_saved_done": "✅ Сақталды, жауаптар жаңа сипаттаманы көрсетіп тұр.",
     "meta_cancelled": "Жақсы, сипаттаманы өзгертпеймін.",
+    "folder_missing": "Сақтай алмаймын: {folder} құжаттар қалтасы жоқ. DOCUMENTS_DIR баптауын тексеріңіз.",
 }
 
 AZ = {
@@ -555,6 +558,7 @@ AZ = {
     "meta_saved": "Saxlanıldı. İndeksi yeniləyirəm…",
     "meta_saved_done": "✅ Saxlanıldı, cavablar artıq yeni təsviri göstərir.",
     "meta_cancelled": "Yaxşı, təsviri dəyişmirəm.",
+    "folder_missing": "Saxlaya bilmirəm: {folder} sənəd qovluğu yoxdur. DOCUMENTS_DIR parametrini yoxlayın.",
 }
 
 COMMANDS = {

@@ -17,6 +17,7 @@ from bot.archive import (
     BuildQueue,
     DocumentStore,
     DuplicateDocument,
+    FolderMissing,
     FolderNotWritable,
     parse_caption,
     safe_file_name,
@@ -69,6 +70,7 @@ def test_caption_gives_title_source_and_date(caption: str | None, fields: dict, 
 
 @pytest.fixture
 def store(tmp_path: Path) -> DocumentStore:
+    (tmp_path / "documents").mkdir()
     return DocumentStore(tmp_path / "documents", tmp_path / "index" / "history", max_bytes=1_000_000)
 
 
@@ -135,7 +137,12 @@ def test_an_unreadable_upload_is_refused_with_the_index_reason_and_not_kept(
     assert reason != texts_for("ru")("skip_unreadable")  # a specific reason, in Russian
 
 
-def test_a_folder_that_refuses_writes_is_named(store: DocumentStore, monkeypatch) -> None:
+def test_a_folder_that_refuses_writes_is_named(store: DocumentStore, tmp_path: Path, monkeypatch) -> None:
+    mistyped = DocumentStore(tmp_path / "documnets", tmp_path / "history", 1000)
+    with pytest.raises(FolderMissing):  # never created: the next build would replace the index with one file
+        mistyped.ensure_writable()
+    assert not mistyped.documents_dir.exists()
+
     def refuse(*args, dir=None, **kwargs):
         raise PermissionError(errno.EROFS, "Read-only file system", str(dir))
 
@@ -214,3 +221,22 @@ def test_every_skip_code_has_a_reason_in_every_language(language: str) -> None:
     assert {"encrypted_pdf", "too_large", "unsupported_format", "zip_bomb"} <= codes
     missing = sorted(code for code in codes if f"skip_{code}" not in LANGUAGES[language])
     assert missing == []
+
+
+async def test_a_build_held_by_another_process_is_waited_for_not_failed(tmp_path: Path, make_engine) -> None:
+    documents = tmp_path / "documents"
+    shutil.copytree(ROOT / "documents", documents)
+    engine = make_engine(documents)
+    builds = BuildQueue(engine, busy_retry=0.05)
+    stages: list[str] = []
+    with engine.config.store.build_lock():  # what `commission-bot index` running meanwhile holds
+        ticket = builds.request()
+        ticket.on_progress(lambda progress: stages.append(progress.stage))
+
+        async def until_waiting() -> None:
+            while "waiting" not in stages:
+                await asyncio.sleep(0.02)
+
+        await asyncio.wait_for(until_waiting(), 10)
+    report = await ticket.wait()
+    assert report.documents == 1 and stages[-1] == "publishing"

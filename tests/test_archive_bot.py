@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import errno
-import shutil
 import tempfile
-from pathlib import Path
-
-import pytest
 
 from bot.document_views import DocAction, doc_key
 from index.metadata import read_sidecar
 from tests.archive_helpers import ask, button, latest_text, reply_with_button, sent_to, wait_text
 from tests.bot_harness import ADMIN, STAFF, running_bot
-from tests.conftest import FIXTURES, SEED_DOCUMENTS, FakeEmbedder
+from tests.conftest import FIXTURES, FakeEmbedder
 from tests.fake_telegram import FakeTelegram, callback_query, document_message, private_message
 
 ADMIN_2 = 5
@@ -22,21 +18,15 @@ BAKU = "План мероприятий. Дни культуры Азербай�
 QUESTION = "Где пройдут дни культуры Азербайджана?"
 
 
-@pytest.fixture
-def docs(tmp_path: Path) -> Path:
-    folder = tmp_path / "documents"
-    shutil.copytree(SEED_DOCUMENTS, folder)
-    return folder
-
-
 def upload(fake: FakeTelegram, user_id: int, name: str, data: bytes, caption: str | None = None, n: int = 7) -> None:
     file_id = f"file-{len(fake.files)}"
     fake.files[file_id] = data
     fake.push(document_message(user_id, file_id, name, len(data), caption=caption, message_id=n))
 
 
-async def test_replace_keeps_one_document_and_undo_brings_the_old_version_back(docs, tmp_path) -> None:
-    async with running_bot(docs, tmp_path / "index", FakeEmbedder(), abstain_margin=-1.0) as run:
+async def test_replace_keeps_one_document_and_undo_brings_the_old_version_back(documents, tmp_path) -> None:
+    (documents / "table.xlsx").write_bytes(b"PK\x03\x04 a spreadsheet")
+    async with running_bot(documents, tmp_path / "index", FakeEmbedder(), abstain_margin=-1.0) as run:
         fake = run.fake
         upload(fake, ADMIN, "culture-plan.txt", ASTANA.encode(), caption="План дней культуры; Trend; 2025-07-15")
         await wait_text(fake, ADMIN, "в индексе: бот уже отвечает по нему")
@@ -46,7 +36,7 @@ async def test_replace_keeps_one_document_and_undo_brings_the_old_version_back(d
         upload(fake, ADMIN, "culture-plan.txt", BAKU.encode(), n=8)  # the same name: a new version
         await wait_text(fake, ADMIN, "заменён новой версией", count=1)
         await wait_text(fake, ADMIN, "в индексе: бот уже отвечает по нему", count=2)
-        assert sorted(p.name for p in docs.iterdir() if p.name.startswith("culture")) == [
+        assert sorted(p.name for p in documents.iterdir() if p.name.startswith("culture")) == [
             "culture-plan.txt",
             "culture-plan.txt.meta.yaml",
         ]
@@ -63,29 +53,30 @@ async def test_replace_keeps_one_document_and_undo_brings_the_old_version_back(d
         fake.push(private_message(ADMIN, "/docs"))
         listing = await reply_with_button(fake, ADMIN, DocAction(action="open", key=doc_key("culture-plan.txt")))
         assert "План дней культуры — Trend, 2025-07-15" in listing.params["text"]
+        assert "table.xlsx</code>\n    ⚠ не индексируется: формат .xlsx не поддерживается" in listing.params["text"]
         fake.push(callback_query(ADMIN, button(listing, "open", "culture-plan.txt"), listing.result["message_id"]))
         page = await wait_text(fake, ADMIN, "Фрагментов в индексе: 1")
         assert "<b>План дней культуры</b>" in page and "Источник: Trend" in page and "Дата: 2025-07-15" in page
         assert "Добавлен:" in page and "КБ" in page and "с тем же именем" in page
 
 
-async def test_delete_asks_for_confirmation_and_the_document_leaves_the_answers(docs, tmp_path) -> None:
-    (docs / "port-kuryk.txt").write_text("Порт Курык расширят до 2027 года, сообщили в министерстве.", "utf-8")
-    (docs / "agriculture.txt").write_text("Поставки зерна выросли до 600 тысяч тонн.", "utf-8")
-    async with running_bot(docs, tmp_path / "index", FakeEmbedder(), abstain_margin=-1.0) as run:
+async def test_delete_asks_for_confirmation_and_the_document_leaves_the_answers(documents, tmp_path) -> None:
+    (documents / "port-kuryk.txt").write_text("Порт Курык расширят до 2027 года, сообщили в министерстве.", "utf-8")
+    (documents / "agriculture.txt").write_text("Поставки зерна выросли до 600 тысяч тонн.", "utf-8")
+    async with running_bot(documents, tmp_path / "index", FakeEmbedder(), abstain_margin=-1.0) as run:
         fake = run.fake
         fake.push(private_message(ADMIN, "/delete"))
         listing = await reply_with_button(fake, ADMIN, DocAction(action="delete", key=doc_key("port-kuryk.txt")))
         assert "Какой документ удалить?" in listing.params["text"]
         fake.push(callback_query(ADMIN, button(listing, "delete", "port-kuryk.txt"), listing.result["message_id"]))
         question = await wait_text(fake, ADMIN, "Удалить документ")
-        assert "port-kuryk.txt" in question and (docs / "port-kuryk.txt").exists()  # nothing happens before "yes"
+        assert "port-kuryk.txt" in question and (documents / "port-kuryk.txt").exists()  # nothing happens before "yes"
 
         confirm = DocAction(action="confirm", key=doc_key("port-kuryk.txt")).pack()
         fake.push(callback_query(ADMIN, confirm, listing.result["message_id"], query_id="cb2"))
         final = await wait_text(fake, ADMIN, "удалён и больше не попадает в ответы")
         assert "удалено: 1" in final and "− port-kuryk.txt" in final
-        assert not (docs / "port-kuryk.txt").exists()
+        assert not (documents / "port-kuryk.txt").exists()
         assert "Курык" not in await ask(fake, STAFF, "Когда расширят порт Курык?")
 
         fake.push(private_message(ADMIN, "/delete зерн"))  # no match by name: "agriculture" by its title? no — by text
@@ -94,15 +85,15 @@ async def test_delete_asks_for_confirmation_and_the_document_leaves_the_answers(
         question_message = await reply_with_button(fake, ADMIN, DocAction(action="cancel"))
         fake.push(callback_query(ADMIN, DocAction(action="cancel").pack(), question_message.result["message_id"], "c3"))
         await wait_text(fake, ADMIN, "Удаление отменено")
-        assert (docs / "agriculture.txt").exists()
+        assert (documents / "agriculture.txt").exists()
 
 
-async def test_uploads_during_a_build_wait_for_one_follow_up_build_and_each_admin_is_told(docs, tmp_path) -> None:
+async def test_uploads_during_a_build_wait_for_one_follow_up_build_and_each_admin_is_told(documents, tmp_path) -> None:
     from tests.test_archive import GatedEmbedder
 
     embedder = GatedEmbedder()
     admins = frozenset({ADMIN, ADMIN_2})
-    async with running_bot(docs, tmp_path / "index", embedder, abstain_margin=-1.0, admin_ids=admins) as run:
+    async with running_bot(documents, tmp_path / "index", embedder, abstain_margin=-1.0, admin_ids=admins) as run:
         fake = run.fake
         embedder.gate.clear()
         embedder.waiting.clear()
@@ -122,17 +113,17 @@ async def test_uploads_during_a_build_wait_for_one_follow_up_build_and_each_admi
         assert "Алят" in await ask(fake, STAFF, "Как изменится транзит грузов через порт?")
 
 
-async def test_unreadable_upload_is_refused_with_its_reason_and_not_kept(docs, tmp_path, monkeypatch) -> None:
-    async with running_bot(docs, tmp_path / "index", FakeEmbedder(), abstain_margin=-1.0) as run:
+async def test_unreadable_upload_is_refused_with_its_reason_and_not_kept(documents, tmp_path, monkeypatch) -> None:
+    async with running_bot(documents, tmp_path / "index", FakeEmbedder(), abstain_margin=-1.0) as run:
         fake = run.fake
-        before = sorted(p.name for p in docs.iterdir())
+        before = sorted(p.name for p in documents.iterdir())
         upload(fake, ADMIN, "протокол.pdf", (FIXTURES / "hostile" / "encrypted.pdf").read_bytes())
         refusal = await wait_text(fake, ADMIN, "не принят")
         assert "PDF защищён паролем" in refusal and "Он не сохранён" in refusal
         upload(fake, ADMIN, "отчёт.docx", b"PK\x03\x04 definitely not a document", n=8)
         refusal = await wait_text(fake, ADMIN, "отчёт.docx</code> не принят")
         assert "это не файл DOCX" in refusal
-        assert sorted(p.name for p in docs.iterdir()) == before
+        assert sorted(p.name for p in documents.iterdir()) == before
         assert not fake.calls_to("editMessageText")  # no build was started for them
 
         def read_only(*args, dir=None, **kwargs):
@@ -141,12 +132,12 @@ async def test_unreadable_upload_is_refused_with_its_reason_and_not_kept(docs, t
         monkeypatch.setattr(tempfile, "mkstemp", read_only)
         upload(fake, ADMIN, "new.txt", "Новый документ о сотрудничестве.".encode(), n=9)
         refusal = await wait_text(fake, ADMIN, "закрыта для записи")
-        assert f"папка {docs}" in refusal and "право записи" in refusal and "Извините" not in refusal
+        assert f"папка {documents}" in refusal and "право записи" in refusal and "Извините" not in refusal
         assert not fake.calls_to("downloadFile")[2:]  # refused before downloading the third file
 
 
-async def test_description_is_asked_with_buttons_after_an_upload(docs, tmp_path) -> None:
-    async with running_bot(docs, tmp_path / "index", FakeEmbedder(), abstain_margin=-1.0) as run:
+async def test_description_is_asked_with_buttons_after_an_upload(documents, tmp_path) -> None:
+    async with running_bot(documents, tmp_path / "index", FakeEmbedder(), abstain_margin=-1.0) as run:
         fake = run.fake
         upload(
             fake, ADMIN, "Протокол 12/2025.txt", "Стороны подписали протокол о сотрудничестве в энергетике.".encode()
@@ -173,22 +164,26 @@ async def test_description_is_asked_with_buttons_after_an_upload(docs, tmp_path)
         await wait_text(fake, ADMIN, "Дату «вчера» не удалось разобрать")
         fake.push(private_message(ADMIN, "15.07.2025", message_id=21))
         await wait_text(fake, ADMIN, "Дата: 2025-07-15")
-        assert read_sidecar(docs / name)[0] == {"title": "Протокол 12/2025", "source": "Trend", "date": "2025-07-15"}
+        assert read_sidecar(documents / name)[0] == {
+            "title": "Протокол 12/2025",
+            "source": "Trend",
+            "date": "2025-07-15",
+        }
         answer = await ask(fake, STAFF, "Какой протокол подписали стороны?")
         assert "Протокол 12/2025" in answer and "Trend, 2025-07-15" in answer
 
 
-async def test_reindex_progress_under_flood_control_ends_with_the_summary(docs, tmp_path) -> None:
+async def test_reindex_progress_under_flood_control_ends_with_the_summary(documents, tmp_path) -> None:
     from tests.archive_helpers import SlowEmbedder
 
     fake = FakeTelegram()
-    async with running_bot(docs, tmp_path / "index", SlowEmbedder(), fake, abstain_margin=-1.0):
+    async with running_bot(documents, tmp_path / "index", SlowEmbedder(), fake, abstain_margin=-1.0):
         fake.edit_flood_seconds = 2.5  # longer than the bot's own pacing: flood control must be met
         for i in range(30):
-            (docs / f"report-{i:02d}.txt").write_text(
+            (documents / f"report-{i:02d}.txt").write_text(
                 f"Отчёт {i}. " + " ".join(f"Пункт {j} программы номер {i} выполнен." for j in range(12)), "utf-8"
             )
-        (docs / "broken.pdf").write_bytes(b"not a pdf")
+        (documents / "broken.pdf").write_bytes(b"not a pdf")
         fake.push(private_message(ADMIN, "/reindex"))
         status = await wait_text(fake, ADMIN, "Переиндексация: начинаю", kind="sendMessage")
         status_id = next(c for c in fake.calls_to("sendMessage") if c.params["text"] == status).result["message_id"]

@@ -8,9 +8,11 @@ from bot.archive.captions import parse_caption, parse_date
 from bot.archive.names import safe_file_name
 from bot.archive.service import Accepted, ArchiveService
 from bot.archive.store import (
+    ArchiveRefusal,
     Change,
     DocumentStore,
     DuplicateDocument,
+    FolderMissing,
     FolderNotWritable,
     StoredDocument,
     UnknownDocument,
@@ -18,6 +20,7 @@ from bot.archive.store import (
 
 __all__ = [
     "Accepted",
+    "ArchiveRefusal",
     "ArchiveService",
     "BuildProgress",
     "BuildQueue",
@@ -25,6 +28,7 @@ __all__ = [
     "Change",
     "DocumentStore",
     "DuplicateDocument",
+    "FolderMissing",
     "FolderNotWritable",
     "StoredDocument",
     "UnknownDocument",

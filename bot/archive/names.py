@@ -29,6 +29,6 @@ def safe_file_name(name: str) -> str:
 
 def display_stem(name: str) -> str:
     """The name as the sender wrote it, without its extension: "Протокол 12/2025"."""
-    name = unicodedata.normalize("NFC", name or "").strip()
+    name = unicodedata.normalize("NFC", name or "").strip().lstrip("./\\ ")  # "../" says nothing about a document
     stem, dot, _ = name.rpartition(".")
     return (stem if dot and stem else name).strip()

@@ -21,6 +21,7 @@ class Accepted:
     action: str  # "added", "replaced" or "unchanged"
     fields: dict[str, str]  # its title, source, date as they stand now (in its sidecar)
     ticket: BuildTicket | None  # the build that indexes it; None when nothing changed
+    title: str = ""  # the title answers will show: the admin's, else the document's own ("" if neither)
     missing: tuple[str, ...] = ()  # of title, source, date: what neither the admin nor the file gave
 
 
@@ -64,9 +65,10 @@ class ArchiveService:
         ticket = self.builds.request() if changed else None
         current = self.store.document(clean)
         now = current.fields if current else fields
-        own_title = document.meta.title != name_derived
-        missing = tuple(f for f in EDITABLE_FIELDS if not now.get(f) and not (f == "title" and own_title))
-        return Accepted(clean, saved.action, now, ticket, missing)
+        own_title = document.meta.title if document.meta.title != name_derived else ""
+        title = now.get("title") or own_title
+        missing = tuple(f for f in EDITABLE_FIELDS if not (title if f == "title" else now.get(f)))
+        return Accepted(clean, saved.action, now, ticket, title, missing)
 
     @property
     def snapshot(self) -> Snapshot | None:

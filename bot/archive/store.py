@@ -40,7 +40,11 @@ logger = logging.getLogger(__name__)
 _REFUSED_WRITE = (errno.EACCES, errno.EPERM, errno.EROFS)
 
 
-class FolderNotWritable(Exception):
+class ArchiveRefusal(Exception):
+    """A change the archive refuses; nothing was changed."""
+
+
+class FolderNotWritable(ArchiveRefusal):
     """The bot may not write into a folder it must change (a read-only mount, wrong owner)."""
 
     def __init__(self, folder: Path) -> None:
@@ -48,7 +52,15 @@ class FolderNotWritable(Exception):
         self.folder = folder
 
 
-class DuplicateDocument(Exception):
+class FolderMissing(ArchiveRefusal):
+    """The documents folder does not exist: a mistyped DOCUMENTS_DIR, never created behind the admin's back."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(f"documents folder not found: {folder}")
+        self.folder = folder
+
+
+class DuplicateDocument(ArchiveRefusal):
     """The same bytes are already in the archive under another name."""
 
     def __init__(self, existing: str) -> None:
@@ -56,7 +68,7 @@ class DuplicateDocument(Exception):
         self.existing = existing
 
 
-class UnknownDocument(KeyError):
+class UnknownDocument(ArchiveRefusal, KeyError):
     """No document of that name."""
 
 
@@ -126,7 +138,13 @@ class DocumentStore:
         return document
 
     def ensure_writable(self) -> None:
-        """Raise FolderNotWritable naming the folder when the documents or history folder refuses writes."""
+        """Raise FolderNotWritable naming the folder when the documents or history folder refuses writes.
+
+        A missing documents folder is FolderMissing: creating it would let the next build replace
+        the whole index with the one uploaded file (the builder refuses a missing folder for that reason).
+        """
+        if not self.documents_dir.is_dir():
+            raise FolderMissing(self.documents_dir)
         for folder in (self.documents_dir, self.history_dir):
             try:
                 folder.mkdir(parents=True, exist_ok=True)
@@ -187,6 +205,8 @@ class DocumentStore:
         A new version keeps the document's metadata, with ``fields`` written over it; the version
         it replaces goes to the history.
         """
+        if not self.documents_dir.is_dir():
+            raise FolderMissing(self.documents_dir)
         with self._lock, self._writing():
             path = self.path_of(name)
             if path.is_file():

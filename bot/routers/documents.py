@@ -19,8 +19,9 @@ from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiohttp import ClientError
 
-from bot.archive import ArchiveService, DuplicateDocument, FolderNotWritable, UnknownDocument
+from bot.archive import ArchiveRefusal, ArchiveService, DuplicateDocument, FolderMissing, FolderNotWritable
 from bot.archive.captions import MAX_FIELD_CHARS, CaptionMeta, parse_caption, parse_date
 from bot.build_messages import failure_text, follow_build, skip_reason
 from bot.config import Settings
@@ -55,6 +56,17 @@ def _sender(message: Message | CallbackQuery) -> int | None:
     return message.from_user.id if message.from_user else None
 
 
+def refusal_text(refusal: ArchiveRefusal, t: Texts) -> str:
+    """Why the archive refused a change, naming the folder or the document involved."""
+    if isinstance(refusal, FolderNotWritable):
+        return t.html("folder_not_writable", folder=refusal.folder)
+    if isinstance(refusal, FolderMissing):
+        return t.html("folder_missing", folder=refusal.folder)
+    if isinstance(refusal, DuplicateDocument):
+        return t.html("upload_duplicate", name=refusal.existing)
+    return t.html("doc_gone")
+
+
 def outcome(name: str, report: BuildReport, t: Texts) -> str:
     """Whether the build put the document into the answers, and if not, why."""
     if name in report.added or name in report.changed or name in report.unchanged:
@@ -76,11 +88,8 @@ async def accept_document(
     except UnreadableDocument as exc:
         await message.reply(t.html("upload_refused", name=name, reason=skip_reason(exc.code, exc.details, t)))
         return
-    except DuplicateDocument as exc:
-        await message.reply(t.html("upload_duplicate", name=exc.existing))
-        return
-    except FolderNotWritable as exc:
-        await message.reply(t.html("folder_not_writable", folder=exc.folder))
+    except ArchiveRefusal as refusal:
+        await message.reply(refusal_text(refusal, t))
         return
     if caption.bad_date:
         await message.reply(t.html("bad_date", value=caption.bad_date))
@@ -94,7 +103,7 @@ async def accept_document(
     )
     status = await message.reply(f"{headline}\n{t.html('indexing_queued' if ticket.queued else 'indexing_now')}")
     if accepted.missing:
-        text, keyboard = description_card(accepted.name, accepted.fields, t)
+        text, keyboard = description_card(accepted.name, {**accepted.fields, "title": accepted.title}, t)
         await message.answer(text, reply_markup=keyboard)
     report = await follow_build(
         ticket, ProgressMessage(bot, status), t, headline=lambda r: f"{headline}\n{outcome(accepted.name, r, t)}"
@@ -133,11 +142,8 @@ async def save_description(
     await state.clear()
     try:
         fields, ticket = await archive.set_fields(name, {field: value})
-    except UnknownDocument:
-        await reply_to.answer(t.html("doc_gone"))
-        return
-    except FolderNotWritable as exc:
-        await reply_to.answer(t.html("folder_not_writable", folder=exc.folder))
+    except ArchiveRefusal as refusal:
+        await reply_to.answer(refusal_text(refusal, t))
         return
     status = ProgressMessage(bot, await reply_to.answer(t.html("meta_saved")))
     try:
@@ -172,13 +178,13 @@ def create_router(settings: Settings) -> Router:
             return
         try:
             await asyncio.to_thread(store.ensure_writable)  # before the download, not after
-        except FolderNotWritable as exc:
-            await message.reply(t.html("folder_not_writable", folder=exc.folder))
+        except ArchiveRefusal as refusal:
+            await message.reply(refusal_text(refusal, t))
             return
         try:
             buffer = await bot.download(document, timeout=120)
             data = buffer.read() if buffer else b""
-        except TelegramAPIError as exc:
+        except (TelegramAPIError, ClientError, TimeoutError) as exc:
             logger.warning("download of an upload failed (%s)", type(exc).__name__)
             await message.reply(t.html("upload_failed"))
             return
@@ -250,11 +256,8 @@ def create_router(settings: Settings) -> Router:
         await query.answer()
         try:
             ticket = await archive.delete(entry.name, _sender(query))
-        except UnknownDocument:
-            await _show(query, t.html("doc_gone"))
-            return
-        except FolderNotWritable as exc:
-            await _show(query, t.html("folder_not_writable", folder=exc.folder))
+        except ArchiveRefusal as refusal:
+            await _show(query, refusal_text(refusal, t))
             return
         status = ProgressMessage(bot, query.message)
         status.show(t.html("deleting", name=entry.name))
@@ -274,8 +277,8 @@ def create_router(settings: Settings) -> Router:
     async def undo(message: Message, command: CommandObject, bot: Bot, t: Texts, archive: ArchiveService) -> None:
         try:
             result = await archive.undo((command.args or "").strip() or None, _sender(message))
-        except FolderNotWritable as exc:
-            await message.reply(t.html("folder_not_writable", folder=exc.folder))
+        except ArchiveRefusal as refusal:
+            await message.reply(refusal_text(refusal, t))
             return
         if result is None:
             await message.reply(t.html("undo_nothing"))

@@ -14,6 +14,7 @@ from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, ErrorEvent
 
+from bot.archive import ArchiveService
 from bot.config import Settings
 from bot.middlewares import (
     AccessMiddleware,
@@ -22,8 +23,8 @@ from bot.middlewares import (
     RetryRequestMiddleware,
     TolerantUpdatesMiddleware,
 )
-from bot.routers import admin, inline, questions
-from bot.services import AnswerService, DocumentInbox, RateLimiter, Reindexer
+from bot.routers import admin, documents, inline, questions
+from bot.services import AnswerService, RateLimiter
 from bot.texts import ADMIN_COMMANDS, COMMANDS, texts_for
 from index.engine import Engine
 
@@ -69,8 +70,7 @@ def build_dispatcher(settings: Settings, engine: Engine, **extra: Any) -> Dispat
     dp = Dispatcher(
         settings=settings,
         answers=answers,
-        reindexer=Reindexer(engine),
-        inbox=DocumentInbox(settings.documents_dir, int(settings.upload_max_mb * 1024 * 1024)),
+        archive=ArchiveService.for_engine(engine, int(settings.upload_max_mb * 1024 * 1024)),
         in_flight=in_flight,
         **extra,
     )
@@ -79,6 +79,7 @@ def build_dispatcher(settings: Settings, engine: Engine, **extra: Any) -> Dispat
     for observer in (dp.message, dp.inline_query, dp.callback_query):
         observer.outer_middleware(LanguageMiddleware())
     dp.include_routers(
+        documents.create_router(settings),
         admin.create_router(settings),
         questions.create_router(limiter),
         inline.create_router(settings, limiter),

@@ -55,6 +55,12 @@ RU = {
     "upload_saved": "Файл сохранён как <code>{name}</code>. Индексирую…",
     "upload_duplicate": "Такой файл уже есть: <code>{name}</code>.",
     "upload_failed": "Не удалось загрузить файл: {reason}.",
+    "voice_off": "Голосовые вопросы пока не распознаются, напишите вопрос текстом.",
+    "voice_too_long": "Сообщение слишком длинное ({seconds} с, предел {limit} с). Задайте вопрос короче или текстом.",
+    "voice_unreadable": "Не удалось прочитать запись. Запишите вопрос ещё раз или напишите его текстом.",
+    "voice_unclear": "Не удалось разобрать вопрос в записи. Повторите его чётче или напишите текстом.",
+    "voice_download_failed": "Не удалось получить запись из Telegram. Отправьте её ещё раз чуть позже.",
+    "voice_heard": "🎤 «{text}»",
 }
 
 EN = {
@@ -106,6 +112,12 @@ EN = {
     "upload_saved": "Saved as <code>{name}</code>. Indexing…",
     "upload_duplicate": "This file is already there: <code>{name}</code>.",
     "upload_failed": "Could not upload the file: {reason}.",
+    "voice_off": "Voice questions are not recognised yet; please type your question.",
+    "voice_too_long": "The recording is too long ({seconds} s, limit {limit} s). Ask a shorter question or type it.",
+    "voice_unreadable": "Could not read the recording. Record the question again or type it.",
+    "voice_unclear": "Could not make out a question in the recording. Say it more clearly or type it.",
+    "voice_download_failed": "Could not get the recording from Telegram. Please send it again a bit later.",
+    "voice_heard": "🎤 “{text}”",
 }
 
 KK = {
@@ -157,6 +169,12 @@ KK = {
     "upload_saved": "Файл <code>{name}</code> деп сақталды. Индекстеп жатырмын…",
     "upload_duplicate": "Мұндай файл бар: <code>{name}</code>.",
     "upload_failed": "Файлды жүктеу мүмкін болмады: {reason}.",
+    "voice_off": "Дауыстық сұрақтар әзірге танылмайды, сұрағыңызды мәтінмен жазыңыз.",
+    "voice_too_long": "Жазба тым ұзын ({seconds} с, шегі {limit} с). Сұрақты қысқарақ қойыңыз немесе мәтінмен жазыңыз.",
+    "voice_unreadable": "Жазбаны оқу мүмкін болмады. Сұрақты қайта жазып жіберіңіз немесе мәтінмен жазыңыз.",
+    "voice_unclear": "Жазбадағы сұрақты түсіну мүмкін болмады. Анығырақ қайталаңыз немесе мәтінмен жазыңыз.",
+    "voice_download_failed": "Жазбаны Telegram-нан алу мүмкін болмады. Сәл кейінірек қайта жіберіңіз.",
+    "voice_heard": "🎤 «{text}»",
 }
 
 AZ = {
@@ -208,6 +226,12 @@ AZ = {
     "upload_saved": "Fayl <code>{name}</code> adı ilə saxlanıldı. İndeksləyirəm…",
     "upload_duplicate": "Belə fayl artıq var: <code>{name}</code>.",
     "upload_failed": "Faylı yükləmək mümkün olmadı: {reason}.",
+    "voice_off": "Səsli suallar hələ tanınmır, sualınızı mətnlə yazın.",
+    "voice_too_long": "Səsli mesaj çox uzundur ({seconds} san, hədd {limit} san). Sualı qısa verin və ya mətnlə yazın.",
+    "voice_unreadable": "Səsli mesajı oxumaq mümkün olmadı. Sualı yenidən qeyd edin və ya mətnlə yazın.",
+    "voice_unclear": "Səsli mesajdakı sualı anlamaq mümkün olmadı. Daha aydın təkrarlayın və ya mətnlə yazın.",
+    "voice_download_failed": "Səsli mesajı Telegram-dan almaq mümkün olmadı. Bir az sonra yenidən göndərin.",
+    "voice_heard": "🎤 «{text}»",
 }
 
 COMMANDS = {

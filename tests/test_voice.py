@@ -18,9 +18,10 @@ import pytest
 
 from bot.config import Settings
 from bot.speech.audio import SAMPLE_RATE, AudioTooLong, UnreadableAudio, decode_audio
+from bot.speech.ordinals import join_english_ordinals
 from bot.speech.service import SpeechService, create_speech_service
 from bot.speech.vocabulary import PromptLimits, Vocabulary, corpus_vocabulary, frequent_names
-from bot.speech.whisper import REQUIRED_FILES, VoiceUnavailable, load_whisper
+from bot.speech.whisper import REQUIRED_FILES, VoiceUnavailable, load_whisper, locate_model
 from index.lexical import Stemmer
 from tests.conftest import SEED_DOCUMENTS
 from tests.speech_synthesis import (
@@ -154,11 +155,38 @@ def test_unusable_model_folders_turn_voice_off_with_the_reason(tmp_path: Path, w
     speech.close()
 
 
+def test_a_model_name_is_found_in_the_cache_without_network(tmp_path: Path, whisper_model_dir: Path) -> None:
+    # The layout a machine with a model hub leaves in MODEL_CACHE_DIR/whisper, copied to one without.
+    repository = tmp_path / "models--Systran--faster-whisper-base"
+    snapshot = repository / "snapshots" / "0123456789abcdef"
+    snapshot.mkdir(parents=True)
+    (repository / "refs").mkdir()
+    (repository / "refs" / "main").write_text("0123456789abcdef")
+    for name in (*REQUIRED_FILES, "vocabulary.txt"):
+        (snapshot / name).symlink_to(whisper_model_dir / name)
+    assert locate_model("base", tmp_path) == snapshot
+    with pytest.raises(VoiceUnavailable, match="neither a model folder nor a faster-whisper model name"):
+        locate_model("no-such-size", tmp_path)
+
+
 def test_voice_is_off_without_the_extra(monkeypatch, tmp_path: Path, whisper_model_dir: Path) -> None:
     monkeypatch.setitem(sys.modules, "faster_whisper", None)  # what `import faster_whisper` meets uninstalled
     speech = create_speech_service(voice_settings(voice_model=str(whisper_model_dir), model_cache_dir=tmp_path))
     assert not speech.available and "pip install '.[voice]'" in (speech.off_reason or "")
     speech.close()
+
+
+@pytest.mark.parametrize(
+    ("heard", "asked"),
+    [
+        ("Where will the 20 second session be held?", "Where will the 22nd session be held?"),
+        ("the twenty-first session", "the 21st session"),
+        ("Thirty Third meeting", "33rd meeting"),
+        ("a 20 seconds pause, 2 second and 15 third", "a 20 seconds pause, 2 second and 15 third"),
+    ],
+)
+def test_spoken_english_ordinals_become_numbers(heard: str, asked: str) -> None:
+    assert join_english_ordinals(heard) == asked
 
 
 # ---- transcribing --------------------------------------------------------------------------------

@@ -135,7 +135,7 @@ def locate_model(value: str, cache_dir: Path) -> Path:
     except Exception as exc:
         raise VoiceUnavailable(
             f"the model {value!r} is not in {cache_dir} and could not be downloaded ({type(exc).__name__}); "
-            "put a model folder there and set VOICE_MODEL to it"
+            "copy a faster-whisper model folder to this machine and set VOICE_MODEL to its path"
         ) from exc
     check_model_folder(folder)
     return folder

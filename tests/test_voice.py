@@ -91,6 +91,12 @@ def test_names_come_from_the_texts_one_form_each_most_widespread_first() -> None
     assert len(names) == 5  # "Астану"/"Астане" and "Казахстана"/"Казахстаном" count once
 
 
+def test_a_large_index_is_sampled_from_end_to_end() -> None:
+    texts = ["В отчёте упомянут Ташкент."] * 8 + ["Делегацию возглавил Оразов."] * 2  # the newest documents last
+    vocabulary = corpus_vocabulary([], texts, Stemmer(), PromptLimits(max_texts=5, min_terms=1))
+    assert set(vocabulary.terms) == {"Ташкент", "Оразов"}
+
+
 def test_prompt_holds_the_corpus_terms_in_the_speakers_script(seed_vocabulary: Vocabulary) -> None:
     russian = seed_vocabulary.prompt("ru")
     assert russian.startswith(SEED_TITLES[0])

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import islice
 
 from index.lexical import Stemmer
 
@@ -141,9 +140,13 @@ class Vocabulary:
 
 
 def corpus_vocabulary(
-    titles: Iterable[str], texts: Iterable[str], stemmer: Stemmer, limits: PromptLimits | None = None
+    titles: Iterable[str], texts: Sequence[str], stemmer: Stemmer, limits: PromptLimits | None = None
 ) -> Vocabulary:
-    """The vocabulary of an index: ``titles`` (titles, places, sources) and its chunk texts."""
+    """The vocabulary of an index: ``titles`` (titles, places, sources) and its chunk texts.
+
+    A large index is sampled evenly (every n-th chunk), so every part of the archive has its say.
+    """
     limits = limits or PromptLimits()
-    names = frequent_names(islice(texts, limits.max_texts), limits.max_names, stemmer)
+    sample = texts[:: max(1, -(-len(texts) // limits.max_texts))]
+    names = frequent_names(sample, limits.max_names, stemmer)
     return Vocabulary(corpus_terms(titles, names, stemmer), limits)

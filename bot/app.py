@@ -23,8 +23,9 @@ from bot.middlewares import (
     RetryRequestMiddleware,
     TolerantUpdatesMiddleware,
 )
-from bot.routers import admin, documents, inline, questions
+from bot.routers import admin, documents, inline, questions, voice
 from bot.services import AnswerService, RateLimiter
+from bot.speech import SpeechService, create_speech_service
 from bot.texts import ADMIN_COMMANDS, COMMANDS, texts_for
 from index.engine import Engine
 
@@ -67,11 +68,13 @@ def build_dispatcher(settings: Settings, engine: Engine, **extra: Any) -> Dispat
     answers = AnswerService(engine, workers=settings.answer_workers)
     limiter = RateLimiter(settings.rate_limit_per_minute)
     in_flight = InFlightMiddleware()
+    speech: SpeechService = extra.pop("speech", None) or create_speech_service(settings)
     dp = Dispatcher(
         settings=settings,
         answers=answers,
         archive=ArchiveService.for_engine(engine, int(settings.upload_max_mb * 1024 * 1024)),
         in_flight=in_flight,
+        speech=speech,
         **extra,
     )
     dp.update.outer_middleware(in_flight)
@@ -81,6 +84,7 @@ def build_dispatcher(settings: Settings, engine: Engine, **extra: Any) -> Dispat
     dp.include_routers(
         documents.create_router(settings),
         admin.create_router(settings),
+        voice.create_router(limiter),
         questions.create_router(limiter),
         inline.create_router(settings, limiter),
         error_router(),
@@ -92,6 +96,7 @@ def build_dispatcher(settings: Settings, engine: Engine, **extra: Any) -> Dispat
         if not await in_flight.wait_idle(timeout=30):
             logger.warning("%d updates were still being handled at shutdown", in_flight.count)
         answers.close()
+        speech.close()
 
     return dp
 

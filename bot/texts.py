@@ -142,6 +142,12 @@ RU = {
     "meta_saved_done": "✅ Сохранено, ответы уже показывают новое описание.",
     "meta_cancelled": "Хорошо, описание не меняю.",
     "folder_missing": "Не могу сохранить: папки документов {folder} нет. Проверьте настройку DOCUMENTS_DIR.",
+    "voice_off": "Голосовые вопросы пока не распознаются, напишите вопрос текстом.",
+    "voice_too_long": "Сообщение слишком длинное ({seconds} с, предел {limit} с). Задайте вопрос короче или текстом.",
+    "voice_unreadable": "Не удалось прочитать запись. Запишите вопрос ещё раз или напишите его текстом.",
+    "voice_unclear": "Не удалось разобрать вопрос в записи. Повторите его чётче или напишите текстом.",
+    "voice_download_failed": "Не удалось получить запись из Telegram. Отправьте её ещё раз чуть позже.",
+    "voice_heard": "🎤 «{text}»",
 }
 
 EN = {
@@ -280,6 +286,12 @@ EN = {
     "meta_saved_done": "✅ Saved; answers already show the new description.",
     "meta_cancelled": "All right, the description stays as it is.",
     "folder_missing": "Cannot save: the documents folder {folder} does not exist. Check the DOCUMENTS_DIR setting.",
+    "voice_off": "Voice questions are not recognised yet; please type your question.",
+    "voice_too_long": "The recording is too long ({seconds} s, limit {limit} s). Ask a shorter question or type it.",
+    "voice_unreadable": "Could not read the recording. Record the question again or type it.",
+    "voice_unclear": "Could not make out a question in the recording. Say it more clearly or type it.",
+    "voice_download_failed": "Could not get the recording from Telegram. Please send it again a bit later.",
+    "voice_heard": "🎤 “{text}”",
 }
 
 KK = {
@@ -421,6 +433,12 @@ KK = {
     "meta_saved_done": "✅ Сақталды, жауаптар жаңа сипаттаманы көрсетіп тұр.",
     "meta_cancelled": "Жақсы, сипаттаманы өзгертпеймін.",
     "folder_missing": "Сақтай алмаймын: {folder} құжаттар қалтасы жоқ. DOCUMENTS_DIR баптауын тексеріңіз.",
+    "voice_off": "Дауыстық сұрақтар әзірге танылмайды, сұрағыңызды мәтінмен жазыңыз.",
+    "voice_too_long": "Жазба тым ұзын ({seconds} с, шегі {limit} с). Сұрақты қысқарақ қойыңыз немесе мәтінмен жазыңыз.",
+    "voice_unreadable": "Жазбаны оқу мүмкін болмады. Сұрақты қайта жазып жіберіңіз немесе мәтінмен жазыңыз.",
+    "voice_unclear": "Жазбадағы сұрақты түсіну мүмкін болмады. Анығырақ қайталаңыз немесе мәтінмен жазыңыз.",
+    "voice_download_failed": "Жазбаны Telegram-нан алу мүмкін болмады. Сәл кейінірек қайта жіберіңіз.",
+    "voice_heard": "🎤 «{text}»",
 }
 
 AZ = {
@@ -559,6 +577,12 @@ AZ = {
     "meta_saved_done": "✅ Saxlanıldı, cavablar artıq yeni təsviri göstərir.",
     "meta_cancelled": "Yaxşı, təsviri dəyişmirəm.",
     "folder_missing": "Saxlaya bilmirəm: {folder} sənəd qovluğu yoxdur. DOCUMENTS_DIR parametrini yoxlayın.",
+    "voice_off": "Səsli suallar hələ tanınmır, sualınızı mətnlə yazın.",
+    "voice_too_long": "Səsli mesaj çox uzundur ({seconds} san, hədd {limit} san). Sualı qısa verin və ya mətnlə yazın.",
+    "voice_unreadable": "Səsli mesajı oxumaq mümkün olmadı. Sualı yenidən qeyd edin və ya mətnlə yazın.",
+    "voice_unclear": "Səsli mesajdakı sualı anlamaq mümkün olmadı. Daha aydın təkrarlayın və ya mətnlə yazın.",
+    "voice_download_failed": "Səsli mesajı Telegram-dan almaq mümkün olmadı. Bir az sonra yenidən göndərin.",
+    "voice_heard": "🎤 «{text}»",
 }
 
 COMMANDS = {

@@ -14,6 +14,7 @@ from aiohttp import web
 from bot.app import build_dispatcher, create_bot, set_commands
 from bot.config import Settings
 from bot.logsafety import install_redaction
+from bot.speech import create_speech_service
 from index.builder import MissingDocumentsFolder
 from index.engine import Engine
 
@@ -90,8 +91,9 @@ async def start_polling(dp: Dispatcher, bot: Bot, settings: Settings, handle_sig
 
 async def _main(settings: Settings) -> None:
     engine = await asyncio.to_thread(prepare_engine, settings)
+    speech = await asyncio.to_thread(create_speech_service, settings)  # loads the whisper model once
     bot = create_bot(settings)
-    dp = build_dispatcher(settings, engine)
+    dp = build_dispatcher(settings, engine, speech=speech)
     await set_commands(bot, settings)
     if settings.webhook_url:
         await _run_webhook(dp, bot, settings)

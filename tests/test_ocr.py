@@ -18,8 +18,8 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
+from bot.build_messages import summary_text
 from bot.formatting import source_line
-from bot.routers.admin import report_text
 from bot.terminal import format_reply
 from bot.texts import texts_for
 from index.config import EngineSettings
@@ -310,7 +310,8 @@ def test_admins_see_the_pages_left_out_in_their_language() -> None:
     report.ocr_cuts.append(
         OcrCutPages("kk.png", (1,), "needs kaz", "ocr_unavailable", {"package": "tesseract-ocr-kaz"})
     )
-    russian = report_text(report, texts_for("ru"))
-    assert "✂ archive/protocol-1998.pdf, стр. 101-500: не распознаны, предел 100 стр. на документ" in russian
-    assert "✂ kk.png, стр. 1: не распознаны, не установлен пакет tesseract-ocr-kaz" in russian
-    assert "pages 101-500: not recognised, limit of 100 pages per document" in report_text(report, texts_for("en"))
+    russian = summary_text(report, texts_for("ru"))
+    assert "✂ archive/protocol-1998.pdf, стр. 101-500: скан не распознан: предел 100 стр. на документ" in russian
+    assert "✂ kk.png, стр. 1: скан не распознан: не установлен пакет tesseract-ocr-kaz" in russian
+    english = summary_text(report, texts_for("en"))
+    assert "pages 101-500: scan not recognised: limit of 100 pages per document" in english

@@ -409,7 +409,8 @@ class PageOcr:
             else:
                 failed.append((request.number, result.error))
         if timed_out:
-            seconds = self.settings.page_timeout
+            limit = self.settings.page_timeout
+            seconds = int(limit) if limit == int(limit) else limit  # "60", not "60.0", in a message
             reason = f"not recognised: over {seconds:g} s per page (OCR_PAGE_TIMEOUT)"
             read.cuts.append(OcrCut(tuple(sorted(timed_out)), reason, "page_timeout", {"seconds": seconds}))
         if failed:

@@ -18,6 +18,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
+from bot.archive.store import DocumentStore
 from bot.build_messages import summary_text
 from bot.formatting import source_line
 from bot.terminal import format_reply
@@ -26,6 +27,7 @@ from index.config import EngineSettings
 from index.engine import Engine
 from index.evaluation.scans import FONT_PACKAGE, find_font, image_only_pdf, render_pages, scanned_pages
 from index.models import BuildReport, DocumentMeta, OcrCutPages, Passage
+from index.readers import OcrSettings, UnreadableDocument
 from index.readers.cleaning import ink_mask, skew_angle, to_grey
 from index.readers.ocr_cache import CachedPage, OcrCache
 from tests.conftest import FIXTURES, MODEL_CACHE, SEED_DOCUMENTS, require_system_file, require_system_tool
@@ -315,3 +317,18 @@ def test_admins_see_the_pages_left_out_in_their_language() -> None:
     assert "✂ kk.png, стр. 1: скан не распознан: не установлен пакет tesseract-ocr-kaz" in russian
     english = summary_text(report, texts_for("en"))
     assert "pages 101-500: scan not recognised: limit of 100 pages per document" in english
+
+
+def test_an_uploaded_scan_is_accepted_for_the_build_to_recognise(tmp_path: Path) -> None:
+    require_system_tool("tesseract", "tesseract-ocr")
+    write_scans(tmp_path / "scans")
+    photo = (tmp_path / "scans" / "notice-photo.png").read_bytes()
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    store = DocumentStore(documents, tmp_path / "history", 10_000_000, ocr=OcrSettings(cache_dir=tmp_path / "cache"))
+    accepted = store.check("notice-photo.png", photo)  # no Tesseract run: the build will recognise it
+    assert accepted.format == "png" and accepted.text == ""
+    without = DocumentStore(documents, tmp_path / "history", 10_000_000, ocr=OcrSettings(command="no-such-tesseract"))
+    with pytest.raises(UnreadableDocument) as refused:
+        without.check("notice-photo.png", photo)
+    assert refused.value.code == "ocr_unavailable"

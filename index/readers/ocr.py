@@ -12,6 +12,8 @@ session. A build reads in two passes so that the OCR stage can count pages:
 Why processes: pytesseract keeps the command in a module global and passes this process's
 environment to Tesseract; a worker process owns both, so nothing here changes the parent's
 environment. The cleaning (numpy/scipy) runs there too, in parallel instead of under one GIL.
+Workers are started with "spawn", so a script that builds an index must guard its entry point
+(``if __name__ == "__main__":``), as with any such pool; the CLI, the bot and pytest do.
 
 A page read with low confidence is checked for a sideways or upside-down scan (Tesseract's
 orientation detection) and read again turned.

@@ -1,9 +1,15 @@
-"""Pick the answer sentence from the best chunk, or abstain.
+"""Pick the answer sentence in the best document, or abstain.
 
-The answer is the sentence of the top chunk that best matches the question: its own vector's
-cosine, plus the question's stemmed words it contains when the lexical signal counts for this
-question. Abstaining compares the best sentence cosine with how well generic background
-sentences match the same question (see :mod:`index.background`): cosines of different
+Retrieval finds the document by its context: the question names the commission, the session and
+the city, and so does the report. The answer is not the sentence that restates that context (the
+headline, "the 15th session of the commission continues in Baku…") but the one that adds the asked
+fact. So a sentence is chosen by how well it matches the question *beyond* the document's own
+context: its relevance (cosine plus lexical evidence) minus ``context_weight`` times its cosine to
+the document's title. A headline, being the title, gets no credit; a sentence naming the deputy
+prime minister who led the delegation keeps its full relevance.
+
+Abstaining compares the chosen sentence's relevance with how well generic background sentences
+(in many languages, see :mod:`index.background`) match the same question: cosines of different
 questions, above all in different languages, are not on one scale, but this margin is.
 """
 
@@ -22,14 +28,19 @@ class AnswerConfig:
     abstain_margin: float = 0.045  # the answer sentence must beat the background by this much
     lexical_discount: float = 0.35  # share of the lexical bonus that any on-topic sentence gets
     background_top: int = 5  # compare with the mean of the best few background sentences
+    context_weight: float = 0.5  # how much restating the document's title costs a sentence
+    document_chunks: int = 8  # chunks of the best document whose sentences compete for the answer
+    lexical_in_choice: float = 1.0
 
 
 @dataclass(frozen=True)
 class SentenceChoice:
+    hit: ScoredChunk  # the chunk that holds the sentence
     sentence: int  # global sentence row
-    start: int
+    start: int  # offsets inside the chunk's text
     end: int
-    score: float
+    score: float  # what chose it: relevance minus restated context
+    relevance: float  # how well it matches the question (cosine plus lexical evidence)
 
 
 def background_level(snapshot: Snapshot, query_vector: np.ndarray, config: AnswerConfig) -> float:
@@ -40,12 +51,21 @@ def background_level(snapshot: Snapshot, query_vector: np.ndarray, config: Answe
     return float(top.mean())
 
 
-def choose_sentence(snapshot: Snapshot, hit: ScoredChunk) -> SentenceChoice | None:
-    """The sentence of the chunk with the best cosine plus lexical evidence."""
-    rows = snapshot.sentences_of(hit.chunk)
-    if len(rows) == 0:
+def choose_sentence(snapshot: Snapshot, hits: list[ScoredChunk], config: AnswerConfig) -> SentenceChoice | None:
+    """The sentence of the best document that adds most to its context."""
+    if not hits:
         return None
-    scores = hit.sentence_scores + hit.sentence_bonus
-    best = int(np.argmax(scores))
-    start, end = (int(x) for x in snapshot.sentence_span[rows[best]])
-    return SentenceChoice(rows[best], start, end, float(scores[best]))
+    document = int(snapshot.chunk_document[hits[0].chunk])
+    candidates = [h for h in hits if int(snapshot.chunk_document[h.chunk]) == document][: config.document_chunks]
+    best: SentenceChoice | None = None
+    for hit in candidates:
+        rows = snapshot.sentences_of(hit.chunk)
+        if len(rows) == 0:
+            continue
+        relevance = hit.sentence_scores + hit.sentence_bonus
+        scores = hit.sentence_scores + config.lexical_in_choice * hit.sentence_bonus - config.context_weight * hit.sentence_context
+        i = int(np.argmax(scores))
+        if best is None or scores[i] > best.score:
+            start, end = (int(x) for x in snapshot.sentence_span[rows[i]])
+            best = SentenceChoice(hit, rows[i], start, end, float(scores[i]), float(relevance[i]))
+    return best

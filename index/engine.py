@@ -57,6 +57,7 @@ class EngineConfig:
                 document_prompt=settings.document_prompt,
                 quantize=settings.quantize,
                 backend=settings.embedding_backend,
+                language_neutral=settings.language_neutral,
             ),
             retrieval=RetrievalConfig(lexical_weight=settings.lexical_weight),
             answer=AnswerConfig(abstain_margin=settings.abstain_margin),
@@ -152,10 +153,22 @@ class Engine:
         excluded_documents: frozenset[int] = frozenset(),
     ) -> Reply:
         """Everything after encoding the question (evaluation reuses question vectors)."""
-        hits, signals = retrieve(
-            snapshot, query_vector, question, max(k, 1), retrieval or self.config.retrieval, excluded_documents
-        )
+        hits, signals = self.retrieve(snapshot, question, query_vector, k, retrieval, excluded_documents)
         return self.reply_from_hits(snapshot, question, query_vector, hits, signals, k)
+
+    def retrieve(
+        self,
+        snapshot: Snapshot,
+        question: str,
+        query_vector: np.ndarray,
+        k: int,
+        retrieval: RetrievalConfig | None = None,
+        excluded_documents: frozenset[int] = frozenset(),
+    ) -> tuple[list[ScoredChunk], QuestionSignals]:
+        """Ranked chunks: enough for k passages and for the best document's competing sentences."""
+        depth = max(k, self.config.answer.document_chunks + k)
+        config = retrieval or self.config.retrieval
+        return retrieve(snapshot, query_vector, question, depth, config, excluded_documents)
 
     def reply_from_hits(
         self,
@@ -166,12 +179,14 @@ class Engine:
         signals: QuestionSignals,
         k: int,
     ) -> Reply:
-        """Choose the answer sentence in the best chunk, or abstain."""
+        """Choose the answer sentence in the best document, or abstain."""
         choice, margin = self.judge(snapshot, query_vector, hits, signals)
         if choice is None or margin < self.config.answer.abstain_margin:
             # Nearest text that does not answer is noise; say "not found" instead of showing it.
             return Reply(question, None, [])
-        passages = [self._passage(snapshot, hit) for hit in hits[:k]]
+        # The answer's own passage first, then the next best passages.
+        shown = [choice.hit] + [h for h in hits if h.chunk != choice.hit.chunk][: max(k - 1, 0)]
+        passages = [self._passage(snapshot, hit) for hit in shown]
         best = passages[0]
         answer = Answer(best.text[choice.start : choice.end], best, choice.start, choice.end, hits[0].score)
         return Reply(question, answer, passages)
@@ -179,15 +194,15 @@ class Engine:
     def judge(
         self, snapshot: Snapshot, query_vector: np.ndarray, hits: list[ScoredChunk], signals: QuestionSignals
     ) -> tuple[SentenceChoice | None, float]:
-        """The answer sentence of the best chunk and its margin over generic text (abstain below the threshold)."""
-        choice = choose_sentence(snapshot, hits[0]) if hits else None
+        """The answer sentence and its margin over generic text (abstain below the threshold)."""
+        answer = self.config.answer
+        choice = choose_sentence(snapshot, hits, answer)
         if choice is None:
             return None, float("-inf")
-        answer = self.config.answer
         # Questions in the documents' language share domain words with many sentences, answer
         # or not; only lexical evidence beyond that common share counts towards answering.
         expected_overlap = answer.lexical_discount * signals.lexical_weight
-        return choice, choice.score - expected_overlap - background_level(snapshot, query_vector, answer)
+        return choice, choice.relevance - expected_overlap - background_level(snapshot, query_vector, answer)
 
     def _passage(self, snapshot: Snapshot, hit: ScoredChunk) -> Passage:
         document = snapshot.documents[int(snapshot.chunk_document[hit.chunk])]

@@ -145,7 +145,7 @@ def evaluate_xquad(
                 for k in (1, 3, 5, 10):
                     s.hits_at[k] += rank <= k
             if choice is not None and ranked and ranked[0] == question.passage_id:
-                text = snapshot.chunk_text[hits[0].chunk][choice.start : choice.end]
+                text = snapshot.chunk_text[choice.hit.chunk][choice.start : choice.end]
                 s.answer_sentence_hits += question.answer in text
             if qi in masked_ids:
                 excluded = frozenset(by_article[article_of(question.passage_id)])

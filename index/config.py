@@ -46,7 +46,13 @@ class EngineSettings(BaseSettings):
     chunk_max_chars: int = Field(1000, description="Longest chunk, in characters (whole sentences)")
     top_k: int = Field(3, description="Passages returned with each answer")
     abstain_margin: float = Field(
-        0.045, description="How far the best sentence must beat generic text to count as an answer"
+        0.03,
+        description="Answer when the best document stands out from the archive's next best ones by this much "
+        "(cosine); higher abstains more",
+    )
+    topic_margin: float = Field(
+        0.05,
+        description="...or when its best sentence beats generic everyday text by this much; higher abstains more",
     )
     lexical_weight: float = Field(
         0.2, description="Weight of BM25 in the hybrid score (when the question's words occur in the documents)"

@@ -34,7 +34,9 @@ LANGUAGE_SPACE_VERSION = 1
 
 def language_basis(embedder: Embedder) -> np.ndarray:
     """Orthonormal rows spanning the differences between the languages' mean sentence vectors."""
-    means = np.stack([embedder.embed_documents(list(sentences)).mean(axis=0) for sentences in PARALLEL_SENTENCES.values()])
+    means = np.stack(
+        [embedder.embed_documents(list(sentences)).mean(axis=0) for sentences in PARALLEL_SENTENCES.values()]
+    )
     centred = means - means.mean(axis=0)
     _, singular, rows = np.linalg.svd(centred, full_matrices=False)
     rank = int((singular > singular[0] * 1e-6).sum())  # n languages give at most n - 1 directions

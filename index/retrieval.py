@@ -28,7 +28,9 @@ class RetrievalConfig:
     sentence_weight: float = 0.7
     lexical_weight: float = 0.2
     lexical_gate: float = 0.3  # vocabulary coverage below which BM25 gets no vote
-    number_weight: float = 0.05  # numbers shared with the question, in any language
+    # Numbers shared with the question, in any language: a tie-breaker between reports of one commission's
+    # sessions, not a match of its own (0.05 let a "6th session" of another pair outrank the right pair).
+    number_weight: float = 0.025
     mode: str = "hybrid"  # "hybrid", or "dense" / "lexical" alone (for evaluation)
     # Question words rank a chunk only against chunks of its own language: in a mixed archive every
     # report in the question's language shares its common words, which must not lift them all above
@@ -74,9 +76,8 @@ def retrieve(
     snapshot: Snapshot,
     query_vector: np.ndarray,
     question: str,
-    k: int,
+    k: int | None,
     config: RetrievalConfig,
-    excluded_documents: frozenset[int] = frozenset(),
 ) -> tuple[list[ScoredChunk], QuestionSignals]:
     n = snapshot.n_chunks
     lexical = snapshot.bm25.search(question)
@@ -85,12 +86,10 @@ def retrieve(
     if n == 0:
         return [], signals
     query = np.ascontiguousarray(query_vector.reshape(1, -1), dtype=np.float32)
-    # Masked documents (evaluation) can crowd the top: ask FAISS for more to compensate.
-    extra = 10 * len(excluded_documents)
-    c = min(n, config.candidates + extra)
+    c = min(n, config.candidates)
     _, chunk_ids = snapshot.chunk_vectors.search(query, c)
     n_sent = snapshot.sentence_vectors.ntotal
-    _, sentence_ids = snapshot.sentence_vectors.search(query, min(n_sent, 2 * config.candidates + extra))
+    _, sentence_ids = snapshot.sentence_vectors.search(query, min(n_sent, 2 * config.candidates))
     candidates: set[int] = set()
     if config.mode != "lexical":
         candidates.update(chunk_ids[0][chunk_ids[0] >= 0].tolist())
@@ -99,8 +98,6 @@ def retrieve(
         if weight > 0:
             top = np.argpartition(-scores, c - 1)[:c] if n > c else np.arange(n)
             candidates.update(int(i) for i in top if scores[i] > 0)
-    if excluded_documents:
-        candidates = {i for i in candidates if int(snapshot.chunk_document[i]) not in excluded_documents}
     if not candidates:
         return [], signals
 
@@ -138,4 +135,4 @@ def retrieve(
         bonus = sentence_words[a:b] + sentence_numbers[a:b]
         scored.append(ScoredChunk(int(row), score, sentences, bonus, sentence_context[a:b]))
     scored.sort(key=lambda s: -s.score)
-    return scored[:k], signals
+    return (scored if k is None else scored[:k]), signals

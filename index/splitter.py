@@ -9,6 +9,7 @@ precise passage, long enough to keep a sentence's context. A sentence longer tha
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -72,15 +73,13 @@ def _line_units(paragraph: str) -> list[str]:
     if len(lines) < 2:
         return lines
     open_ends = [
-        (previous, line)
-        for previous, line in zip(lines, lines[1:], strict=False)
-        if not _LINE_END_PUNCTUATION.search(previous)
+        (previous, line) for previous, line in itertools.pairwise(lines) if not _LINE_END_PUNCTUATION.search(previous)
     ]
     continued = sum(1 for _, line in open_ends if line[0].islower())
     if open_ends and continued * 3 >= len(open_ends):
         return [" ".join(lines)]
     units = [lines[0]]
-    for previous, line in zip(lines, lines[1:], strict=False):
+    for previous, line in itertools.pairwise(lines):
         if _LINE_END_PUNCTUATION.search(previous) or line[0].islower():
             units[-1] = f"{units[-1]} {line}"
         else:
@@ -97,9 +96,7 @@ def split_sentences(paragraph: str, config: SplitterConfig) -> list[str]:
             # razdel ends a sentence at ";" before a capital ("Срок: ...; Ответственный: ..."), which
             # would cut a table row apart; a clause ending in ";", ":" or "," goes on. An ordinal's dot
             # ("KEK 14. Dönem Toplantısı") does not end a sentence either.
-            if len(merged) > unit_start and (
-                merged[-1].endswith((";", ":", ",")) or _ORDINAL_DOT.search(merged[-1])
-            ):
+            if len(merged) > unit_start and (merged[-1].endswith((";", ":", ",")) or _ORDINAL_DOT.search(merged[-1])):
                 merged[-1] = f"{merged[-1]} {text}"
             else:
                 merged.append(text)

@@ -30,6 +30,7 @@ class AnswerConfig:
     yardstick_documents: int = 30  # "the rest": this many next-best documents (or background sentences)
     background_top: int = 10  # generic text: the mean of this many best background sentences
     context_weight: float = 0.5  # how much restating the document's title costs a sentence
+    asked_weight: float = 0.1  # how much holding the question's terms that the title lacks earns it
     document_chunks: int = 8  # chunks of the best document whose sentences compete for the answer
 
 
@@ -87,9 +88,13 @@ def choose_sentence(snapshot: Snapshot, hits: list[ScoredChunk], config: AnswerC
         rows = snapshot.sentences_of(hit.chunk)
         if len(rows) == 0:
             continue
-        # Lexical evidence stays out of the choice: the question's words are mostly its context
-        # (commission, session, city), which is what the choice must look past.
-        scores = hit.sentence_scores - config.context_weight * hit.sentence_context
+        # The question's words that its answer's title also holds are its context (commission,
+        # session, city), which the choice must look past; the ones the title lacks are what is asked.
+        scores = (
+            hit.sentence_scores
+            - config.context_weight * hit.sentence_context
+            + config.asked_weight * hit.sentence_asked
+        )
         i = int(np.argmax(scores))
         if best is None or scores[i] > best.score:
             start, end = (int(x) for x in snapshot.sentence_span[rows[i]])

@@ -205,7 +205,8 @@ def build(
         chunk_matrix = compose_chunk_vectors(chunks, sentence_matrix)
         write_vectors(staged.path, chunk_matrix, sentence_matrix, dim)
         sentence_texts = [c.text[a:b] for c in chunks for a, b, _ in c.sentences]
-        BM25Index.build([c.text for c in chunks], sentence_texts, stemmer).save(staged.path)
+        titles = [d.meta.title for d in documents]
+        BM25Index.build([c.text for c in chunks], sentence_texts, titles, stemmer).save(staged.path)
         np.save(staged.path / "background.npy", sentences_pool.matrix(background_hashes, dim))
         np.save(staged.path / TITLE_VECTORS, sentences_pool.matrix(title_hashes, dim))
         progress("writing", 2, 3)

@@ -45,6 +45,7 @@ class ScoredChunk:
     sentence_scores: np.ndarray  # cosine of each of the chunk's sentences, in order
     sentence_bonus: np.ndarray  # the lexical evidence of each sentence (question words and numbers it holds)
     sentence_context: np.ndarray  # cosine of each sentence to its document's title: how much it restates context
+    sentence_asked: np.ndarray  # share of the question's terms each sentence holds beyond its document's title
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ def retrieve(
     sentence_cos = sentence_matrix @ query[0]
     sentence_documents = snapshot.chunk_document[snapshot.sentence_chunk[sentence_rows]]
     sentence_context = np.einsum("ij,ij->i", sentence_matrix, snapshot.title_vectors[sentence_documents])
+    sentence_asked = lexical.share_beyond_titles(snapshot.bm25, sentence_rows, sentence_documents)
     # A sentence holding the question's rare words is evidence even inside a long chunk, where
     # BM25's length normalisation would discount it.
     sentence_words = signals.lexical_weight * lexical.sentence_words[sentence_rows]
@@ -133,6 +135,6 @@ def retrieve(
         dense = (1 - config.sentence_weight) * float(cos) + config.sentence_weight * best_sentence
         score = float(lexical_score[i]) + (0.0 if config.mode == "lexical" else dense)
         bonus = sentence_words[a:b] + sentence_numbers[a:b]
-        scored.append(ScoredChunk(int(row), score, sentences, bonus, sentence_context[a:b]))
+        scored.append(ScoredChunk(int(row), score, sentences, bonus, sentence_context[a:b], sentence_asked[a:b]))
     scored.sort(key=lambda s: -s.score)
     return (scored if k is None else scored[:k]), signals

@@ -21,13 +21,16 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 # What ends a sentence (or a clause that goes on) at the end of a line, in any script we meet.
 _LINE_END_PUNCTUATION = re.compile(r"[.!?…:;,\"'»”“)\]。！？]$")
+# A "sentence" of a few words is a dateline or a caption ("АШХАБАД, 22 қыркүйек."), not an answer: it joins
+# the sentence after it. Its short vector would otherwise match any question a little, and win.
+MIN_SENTENCE_WORDS = 4
 # A sentence ending in a bare 1-3 digit number and a dot is an ordinal ("14. Dönem", "am 6. Oktober"),
 # not a sentence end; years (4 digits) do end sentences ("…in 2014.").
 _ORDINAL_DOT = re.compile(r"(?:^|[\s(])\d{1,3}\.$")
 
 
 # Bump when the same text splits differently: an index built by an older splitter is re-read, not reused.
-SPLITTER_VERSION = 2
+SPLITTER_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -91,15 +94,21 @@ def split_sentences(paragraph: str, config: SplitterConfig) -> list[str]:
     merged: list[str] = []
     for unit in _line_units(paragraph):
         unit_start = len(merged)
+        pending = ""  # a fragment too short to stand alone, waiting for the next sentence
         for piece in sentenize(unit):
-            text = piece.text.strip()
+            text = f"{pending} {piece.text.strip()}".strip()
+            pending = ""
             # razdel ends a sentence at ";" before a capital ("Срок: ...; Ответственный: ..."), which
             # would cut a table row apart; a clause ending in ";", ":" or "," goes on. An ordinal's dot
             # ("KEK 14. Dönem Toplantısı") does not end a sentence either.
             if len(merged) > unit_start and (merged[-1].endswith((";", ":", ",")) or _ORDINAL_DOT.search(merged[-1])):
                 merged[-1] = f"{merged[-1]} {text}"
+            elif len(text.split()) < MIN_SENTENCE_WORDS:
+                pending = text
             else:
                 merged.append(text)
+        if pending:  # a short last sentence ("Протокол подписан.") stands alone
+            merged.append(pending)
     sentences: list[str] = []
     for text in merged:
         if len(text) < config.min_sentence_chars:

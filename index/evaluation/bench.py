@@ -217,7 +217,8 @@ def write_padded_version(base: Engine, target_chunks: int, index_dir: Path, seed
         # Chunk vectors come from sentence vectors exactly as the builder makes them.
         write_vectors(staged.path, compose_chunk_vectors(chunks, sentence_matrix), sentence_matrix, sent_vecs.shape[1])
         all_sentences = [c.text[a:b] for c in chunks for a, b, _ in c.sentences]
-        BM25Index.build([c.text for c in chunks], all_sentences, Stemmer()).save(staged.path)
+        titles = [d.meta.title for d in documents]
+        BM25Index.build([c.text for c in chunks], all_sentences, titles, Stemmer()).save(staged.path)
         np.save(staged.path / "background.npy", snapshot.background)
         np.save(staged.path / TITLE_VECTORS, np.concatenate(title_rows))
         write_manifest(

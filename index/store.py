@@ -27,12 +27,13 @@ from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2  # bump when the files of a version change; older versions are rebuilt
+FORMAT_VERSION = 3  # bump when the files of a version change; older versions are rebuilt
 MANIFEST = "manifest.json"
 DATABASE = "index.sqlite"
 CHUNK_VECTORS = "chunks.faiss"
 SENTENCE_VECTORS = "sentences.faiss"
-VERSION_FILES = (DATABASE, CHUNK_VECTORS, SENTENCE_VECTORS)
+TITLE_VECTORS = "titles.npy"  # one vector per document, in documents order
+VERSION_FILES = (DATABASE, CHUNK_VECTORS, SENTENCE_VECTORS, TITLE_VECTORS)
 
 
 class BuildInProgress(RuntimeError):

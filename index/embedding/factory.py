@@ -1,4 +1,9 @@
-"""Pick the embedder for a configuration: ONNX Runtime when the model exports, else sentence-transformers."""
+"""Pick the embedder for a configuration.
+
+The encoder is ONNX Runtime when the model exports, else sentence-transformers; the engine's
+embedder is that encoder in the language-neutral space (:mod:`index.language_space`) unless
+``language_neutral`` is off.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,17 @@ logger = logging.getLogger(__name__)
 
 
 def create_embedder(config: EmbedderConfig) -> Embedder:
+    """What the engine embeds with: the encoder, in the language-neutral space by default."""
+    encoder = create_encoder(config)
+    if not config.language_neutral:
+        return encoder
+    from index.language_space import LanguageNeutralEmbedder, cached_language_basis
+
+    return LanguageNeutralEmbedder(encoder, cached_language_basis(encoder, config.cache_dir))
+
+
+def create_encoder(config: EmbedderConfig) -> Embedder:
+    """The model's own vectors: ONNX Runtime if it can serve them, else sentence-transformers."""
     if config.backend == "onnx":
         from index.embedding.onnx_embedder import OnnxEmbedder
 

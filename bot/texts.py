@@ -55,6 +55,14 @@ RU = {
     "upload_saved": "Файл сохранён как <code>{name}</code>. Индексирую…",
     "upload_duplicate": "Такой файл уже есть: <code>{name}</code>.",
     "upload_failed": "Не удалось загрузить файл: {reason}.",
+    "upload_not_writable": (
+        "Файл не сохранён: у бота нет права записи в папку документов. "
+        "Сообщите тому, кто обслуживает сервер бота: в журнале бота написано, как это исправить."
+    ),
+    "reindex_not_writable": (
+        "Индекс не обновлён: у бота нет права записи в папку индекса. Ответы по-прежнему даются по текущему индексу. "
+        "Сообщите тому, кто обслуживает сервер бота: в журнале бота написано, как это исправить."
+    ),
 }
 
 EN = {
@@ -106,6 +114,14 @@ EN = {
     "upload_saved": "Saved as <code>{name}</code>. Indexing…",
     "upload_duplicate": "This file is already there: <code>{name}</code>.",
     "upload_failed": "Could not upload the file: {reason}.",
+    "upload_not_writable": (
+        "The file was not saved: the bot may not write to the documents folder. "
+        "Please tell whoever runs the bot's server: the bot's log says how to fix it."
+    ),
+    "reindex_not_writable": (
+        "The index was not updated: the bot may not write to the index folder. Answers still come from the current "
+        "index. Please tell whoever runs the bot's server: the bot's log says how to fix it."
+    ),
 }
 
 KK = {
@@ -157,6 +173,15 @@ KK = {
     "upload_saved": "Файл <code>{name}</code> деп сақталды. Индекстеп жатырмын…",
     "upload_duplicate": "Мұндай файл бар: <code>{name}</code>.",
     "upload_failed": "Файлды жүктеу мүмкін болмады: {reason}.",
+    "upload_not_writable": (
+        "Файл сақталмады: боттың құжаттар қалтасына жазуға рұқсаты жоқ. "
+        "Бот серверіне қызмет көрсететін адамға хабарлаңыз: мұны қалай түзетуге болатыны бот журналында жазылған."
+    ),
+    "reindex_not_writable": (
+        "Индекс жаңартылмады: боттың индекс қалтасына жазуға рұқсаты жоқ. "
+        "Жауаптар бұрынғыша қазіргі индекс бойынша беріледі. "
+        "Бот серверіне қызмет көрсететін адамға хабарлаңыз: мұны қалай түзетуге болатыны бот журналында жазылған."
+    ),
 }
 
 AZ = {
@@ -208,6 +233,14 @@ AZ = {
     "upload_saved": "Fayl <code>{name}</code> adı ilə saxlanıldı. İndeksləyirəm…",
     "upload_duplicate": "Belə fayl artıq var: <code>{name}</code>.",
     "upload_failed": "Faylı yükləmək mümkün olmadı: {reason}.",
+    "upload_not_writable": (
+        "Fayl saxlanılmadı: botun sənədlər qovluğuna yazmaq icazəsi yoxdur. "
+        "Botun serverinə baxan şəxsə bildirin: bunu necə düzəltmək botun jurnalında yazılıb."
+    ),
+    "reindex_not_writable": (
+        "İndeks yenilənmədi: botun indeks qovluğuna yazmaq icazəsi yoxdur. Cavablar əvvəlki kimi cari indeks üzrə "
+        "verilir. Botun serverinə baxan şəxsə bildirin: bunu necə düzəltmək botun jurnalında yazılıb."
+    ),
 }
 
 COMMANDS = {

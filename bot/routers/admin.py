@@ -19,6 +19,7 @@ from bot.formatting import split_message
 from bot.services import AnswerService, DocumentInbox, Reindexer, ReindexProgress
 from bot.texts import Texts
 from index.builder import MissingDocumentsFolder
+from index.folders import FolderNotWritable, writable_or_logged
 from index.models import BuildReport
 from index.readers import SUPPORTED_EXTENSIONS
 from index.store import BuildInProgress
@@ -73,6 +74,10 @@ async def run_reindex(message: Message, full: bool, bot: Bot, t: Texts, reindexe
         return
     except MissingDocumentsFolder as exc:
         await edit(t("reindex_failed", reason=str(exc)))
+        return
+    except FolderNotWritable as exc:
+        logger.warning("%s", exc)
+        await edit(t("reindex_not_writable"))
         return
     except Exception as exc:
         logger.exception("reindex failed")
@@ -139,6 +144,9 @@ def create_router(settings: Settings) -> Router:
             await message.reply(
                 t("upload_too_big", size=f"{document.file_size / 1024 / 1024:.1f}", limit=f"{limit_mb:.0f}")
             )
+            return
+        if not writable_or_logged(inbox.documents_dir, "documents"):  # said before downloading, not after
+            await message.reply(t("upload_not_writable"))
             return
         try:
             buffer = await bot.download(document, timeout=120)

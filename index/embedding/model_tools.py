@@ -28,7 +28,10 @@ class ModelToolsMissing(RuntimeError):
 
 def model_tools_installed() -> bool:
     """Without importing them (importing torch alone takes seconds)."""
-    return all(importlib.util.find_spec(name) is not None for name in MODEL_TOOLS)
+    try:
+        return all(importlib.util.find_spec(name) is not None for name in MODEL_TOOLS)
+    except (ImportError, ValueError):  # a finder that refuses it, a half-imported module
+        return False
 
 
 def require_model_tools(needed_for: str) -> None:

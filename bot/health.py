@@ -99,3 +99,11 @@ class WebhookStatus:
             return {"webhook": "registered"}
         return {"webhook": "not registered", "problem": self.problem, "attempts": self.attempts,
                 "waiting_s": round(time.time() - self.since)}  # fmt: skip
+
+
+class QuietHealthyChecks(logging.Filter):
+    """For aiohttp's access log: the healthcheck's /healthz every 30 s is noise while it answers 200."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not ("GET /healthz " in message and '" 200 ' in message)

@@ -14,7 +14,7 @@ from aiohttp import web
 
 from bot.app import build_dispatcher, create_bot, set_commands
 from bot.config import Settings
-from bot.health import Heartbeat, WebhookStatus
+from bot.health import Heartbeat, QuietHealthyChecks, WebhookStatus
 from bot.logsafety import install_redaction
 from bot.telegram_liveness import install_heartbeat, register_webhook
 from index.builder import MissingDocumentsFolder
@@ -69,6 +69,7 @@ def create_webhook_app(
 async def _run_webhook(dp: Dispatcher, bot: Bot, settings: Settings) -> None:
     """Serve first, then register with Telegram (retried while it is unreachable), then set the menus."""
     status = WebhookStatus()
+    logging.getLogger("aiohttp.access").addFilter(QuietHealthyChecks())
     app = create_webhook_app(dp, bot, settings, status)
     assert settings.webhook_url is not None and settings.webhook_secret is not None
     url = settings.webhook_url.rstrip("/") + settings.webhook_path

@@ -112,4 +112,5 @@ async def test_the_bot_waits_out_telegram_being_unreachable_at_start(tmp_path: P
     assert process.returncode == 0, log[-2000:]
     assert "Traceback" not in log
     assert "webhook not registered yet (attempt 1)" in log
+    assert '/healthz HTTP/1.1" 503' in log and '/healthz HTTP/1.1" 200' not in log  # healthy checks stay quiet
     assert SECRET not in log and TOKEN.split(":")[1] not in log

@@ -123,14 +123,16 @@ async def start_polling(dp: Dispatcher, bot: Bot, settings: Settings, handle_sig
 
 
 async def _main(settings: Settings) -> None:
+    heartbeat = Heartbeat(settings.heartbeat_file)
+    heartbeat.reset()  # a file left by an earlier process must not vouch for this one while it starts
     engine = await asyncio.to_thread(prepare_engine, settings)
     bot = create_bot(settings)
     dp = build_dispatcher(settings, engine)
     if settings.webhook_url:
         await _run_webhook(dp, bot, settings)
     else:
+        install_heartbeat(bot, heartbeat)  # what the healthcheck reads
         await set_commands(bot, settings)
-        install_heartbeat(bot, Heartbeat(settings.heartbeat_file))  # what the healthcheck reads
         try:
             await bot.delete_webhook()  # a webhook left from webhook mode would block getUpdates
         except TelegramAPIError as exc:

@@ -15,10 +15,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from aiogram import Bot
-from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.exceptions import ClientDecodeError, TelegramNetworkError, TelegramRetryAfter, TelegramServerError
 from aiogram.methods import GetUpdates, TelegramMethod
-from aiogram.methods.base import Response, TelegramType
 
 from bot.health import Heartbeat, WebhookStatus
 
@@ -28,27 +26,16 @@ logger = logging.getLogger(__name__)
 OUTAGES = (TelegramNetworkError, TelegramServerError, TelegramRetryAfter, ClientDecodeError, TimeoutError)
 
 
-class HeartbeatMiddleware(BaseRequestMiddleware):
-    """Beats after every getUpdates that returned: polling is alive and Telegram reachable."""
+def install_heartbeat(bot: Bot, heartbeat: Heartbeat) -> None:
+    """Beat after every getUpdates that returned: polling is alive and Telegram reachable."""
 
-    def __init__(self, heartbeat: Heartbeat) -> None:
-        self.heartbeat = heartbeat
-
-    async def __call__(
-        self,
-        make_request: NextRequestMiddlewareType[TelegramType],
-        bot: Bot,
-        method: TelegramMethod[TelegramType],
-    ) -> Response[TelegramType]:
+    async def beat_after_updates(make_request, bot: Bot, method: TelegramMethod):
         result = await make_request(bot, method)
         if isinstance(method, GetUpdates):
-            self.heartbeat.beat()
+            heartbeat.beat()
         return result
 
-
-def install_heartbeat(bot: Bot, heartbeat: Heartbeat) -> None:
-    heartbeat.reset()
-    bot.session.middleware(HeartbeatMiddleware(heartbeat))
+    bot.session.middleware(beat_after_updates)
 
 
 @dataclass(frozen=True)

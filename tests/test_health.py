@@ -62,7 +62,9 @@ async def test_polling_is_healthy_while_updates_arrive_and_not_once_telegram_is_
     await asyncio.to_thread(engine.ensure_index)
     bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(fake.url)))
     dp = build_dispatcher(settings, engine)
-    install_heartbeat(bot, Heartbeat(settings.heartbeat_file))
+    heartbeat = Heartbeat(settings.heartbeat_file)
+    heartbeat.reset()  # as the bot does first thing
+    install_heartbeat(bot, heartbeat)
     assert not check(settings)[0]
     polling = asyncio.create_task(start_polling(dp, bot, settings, handle_signals=False, polling_timeout=1))
     try:

@@ -6,7 +6,6 @@ import asyncio
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import urllib.error
@@ -21,6 +20,7 @@ from aiogram.exceptions import TelegramUnauthorizedError
 
 from bot.health import WebhookStatus
 from bot.telegram_liveness import Backoff, register_webhook
+from tests.bot_harness import bot_process, sigterm
 from tests.conftest import MODEL_CACHE, ROOT, SEED_DOCUMENTS
 from tests.fake_telegram import TOKEN, FakeTelegram
 
@@ -82,12 +82,8 @@ async def test_the_bot_waits_out_telegram_being_unreachable_at_start(tmp_path: P
         "INDEX_DIR": str(tmp_path / "index"),
         "MODEL_CACHE_DIR": str(MODEL_CACHE),
     }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "run", cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
     healthcheck = [sys.executable, "-m", "bot.healthcheck"]
-    try:
+    async with bot_process(env, fake) as process:
         starting = await wait_for_healthz(unused_tcp_port, 503, timeout=300, until=lambda body: body["attempts"] >= 1)
         assert starting["webhook"] == "not registered" and "unreachable" in starting["problem"]
         down = await asyncio.to_thread(subprocess.run, healthcheck, cwd=ROOT, env=env, capture_output=True, text=True)
@@ -102,13 +98,7 @@ async def test_the_bot_waits_out_telegram_being_unreachable_at_start(tmp_path: P
         assert call.params["url"] == "https://bot.example.org/telegram/webhook"
         assert call.params["secret_token"] == SECRET
         await fake.wait_for(lambda calls: fake.calls_to("setMyCommands"))  # menus follow registration
-        process.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
-    finally:
-        if process.returncode is None:
-            process.kill()
-        await fake.stop()
-    log = stderr.decode()
+        log = await sigterm(process, timeout=60)
     assert process.returncode == 0, log[-2000:]
     assert "Traceback" not in log
     assert "webhook not registered yet (attempt 1)" in log

@@ -10,6 +10,7 @@ anyone else gets a one-line message saying how to fix it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import stat
@@ -54,6 +55,21 @@ def share_readable(root: Path) -> list[Path]:
         for name in subfolders + files:
             add_read(Path(folder) / name)
     return stuck
+
+
+def make_cache_dir(cache_dir: Path) -> None:
+    """Create the cache folder so that others can find what it will hold, whatever the umask."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    share_readable_node(cache_dir)
+
+
+def share_readable_node(path: Path) -> None:
+    """``path`` alone (not what it holds) made readable by everyone, if it is ours to change."""
+    with contextlib.suppress(PermissionError):
+        mode = path.stat().st_mode
+        wanted = mode | (READ_DIR if stat.S_ISDIR(mode) else READ_FILE)
+        if wanted != mode:
+            os.chmod(path, stat.S_IMODE(wanted))
 
 
 def ensure_readable(model_dir: Path) -> None:

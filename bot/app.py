@@ -14,6 +14,7 @@ from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, ErrorEvent
 
+from bot.archive import ArchiveService
 from bot.config import Settings
 from bot.middlewares import (
     AccessMiddleware,
@@ -22,8 +23,9 @@ from bot.middlewares import (
     RetryRequestMiddleware,
     TolerantUpdatesMiddleware,
 )
-from bot.routers import admin, inline, questions
-from bot.services import AnswerService, DocumentInbox, RateLimiter, Reindexer
+from bot.routers import admin, documents, inline, questions, voice
+from bot.services import AnswerService, RateLimiter
+from bot.speech import SpeechService, create_speech_service
 from bot.texts import ADMIN_COMMANDS, COMMANDS, texts_for
 from index.engine import Engine
 
@@ -66,12 +68,13 @@ def build_dispatcher(settings: Settings, engine: Engine, **extra: Any) -> Dispat
     answers = AnswerService(engine, workers=settings.answer_workers)
     limiter = RateLimiter(settings.rate_limit_per_minute)
     in_flight = InFlightMiddleware()
+    speech: SpeechService = extra.pop("speech", None) or create_speech_service(settings)
     dp = Dispatcher(
         settings=settings,
         answers=answers,
-        reindexer=Reindexer(engine),
-        inbox=DocumentInbox(settings.documents_dir, int(settings.upload_max_mb * 1024 * 1024)),
+        archive=ArchiveService.for_engine(engine, int(settings.upload_max_mb * 1024 * 1024)),
         in_flight=in_flight,
+        speech=speech,
         **extra,
     )
     dp.update.outer_middleware(in_flight)
@@ -79,7 +82,9 @@ def build_dispatcher(settings: Settings, engine: Engine, **extra: Any) -> Dispat
     for observer in (dp.message, dp.inline_query, dp.callback_query):
         observer.outer_middleware(LanguageMiddleware())
     dp.include_routers(
+        documents.create_router(settings),
         admin.create_router(settings),
+        voice.create_router(limiter),
         questions.create_router(limiter),
         inline.create_router(settings, limiter),
         error_router(),
@@ -91,6 +96,7 @@ def build_dispatcher(settings: Settings, engine: Engine, **extra: Any) -> Dispat
         if not await in_flight.wait_idle(timeout=30):
             logger.warning("%d updates were still being handled at shutdown", in_flight.count)
         answers.close()
+        speech.close()
 
     return dp
 

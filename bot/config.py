@@ -57,6 +57,14 @@ class Settings(EngineSettings):
         Path(tempfile.gettempdir()) / "commission-bot.heartbeat",
         description="Polling mode: touched after every successful getUpdates; the healthcheck reads its age",
     )
+    voice_model: str | None = Field(
+        None,
+        description="Voice questions: a faster-whisper model folder, or a model name (downloaded once where the "
+        "model hub is reachable); unset: voice messages get a one-line 'voice is off'",
+    )
+    voice_max_seconds: float = Field(
+        60.0, description="Longest voice message transcribed; longer ones are refused before download"
+    )
     log_level: str = Field("INFO", description="Logging level")
 
     @field_validator("webhook_secret", mode="before")

@@ -16,6 +16,7 @@ from bot.app import build_dispatcher, create_bot, set_commands
 from bot.config import Settings
 from bot.health import Heartbeat, QuietHealthyChecks, WebhookStatus
 from bot.logsafety import install_redaction
+from bot.speech import create_speech_service
 from bot.telegram_liveness import install_heartbeat, register_webhook
 from index.builder import MissingDocumentsFolder
 from index.engine import Engine
@@ -126,8 +127,9 @@ async def _main(settings: Settings) -> None:
     heartbeat = Heartbeat(settings.heartbeat_file)
     heartbeat.reset()  # a file left by an earlier process must not vouch for this one while it starts
     engine = await asyncio.to_thread(prepare_engine, settings)
+    speech = await asyncio.to_thread(create_speech_service, settings)  # loads the whisper model once
     bot = create_bot(settings)
-    dp = build_dispatcher(settings, engine)
+    dp = build_dispatcher(settings, engine, speech=speech)
     if settings.webhook_url:
         await _run_webhook(dp, bot, settings)
     else:

@@ -74,10 +74,3 @@ def warn_unwritable(documents_dir: Path, index_dir: Path) -> list[str]:
         logger.warning("%s", line)
     return lines
 
-
-def writable_or_logged(folder: Path, role: str) -> bool:
-    """For a handler about to write: True if it can; else the one-line fix goes to the log and False comes back."""
-    if is_writable(folder):
-        return True
-    logger.warning("%s", not_writable_message(folder, role))
-    return False

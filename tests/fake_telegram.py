@@ -2,7 +2,7 @@
 
 The bot under test talks to it exactly as to Telegram (``TELEGRAM_API_URL``). Tests push
 updates, then await the calls the bot made. Faults: scripted HTTP errors per method, slow
-responses, and a "down" switch that refuses connections.
+responses, a "down" switch that refuses connections, and (opt-in) Telegram's flood control on edits.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import math
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ class Call:
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    result: Any = None  # what the fake answered (a sent message carries its message_id)
 
 
 class FakeTelegram:
@@ -37,6 +39,10 @@ class FakeTelegram:
         self.faults: dict[str, list[tuple[int, dict]]] = defaultdict(list)  # method -> [(status, body)]
         self.delay: dict[str, float] = {}
         self.malformed_updates: list[Any] = []
+        # Opt-in flood control: a second editMessageText of one message within this many seconds
+        # is refused with 429 and retry_after, as Telegram does (0: off).
+        self.edit_flood_seconds = 0.0
+        self._last_edit: dict[tuple[int, int], float] = {}
         self._message_ids = itertools.count(1000)
         self._update_ids = itertools.count(1)
         self._new_update = asyncio.Event()
@@ -129,11 +135,31 @@ class FakeTelegram:
             return web.json_response({"ok": False, "error_code": status, **body}, status=status)
         if method == "getUpdates":
             return await self._get_updates(params)
-        self.calls.append(Call(method, params))  # recorded on arrival; a slow answer comes later
+        if method == "editMessageText" and self.edit_flood_seconds:
+            flooded = self._flood_control(params)
+            if flooded is not None:
+                return flooded
+        call = Call(method, params)
+        self.calls.append(call)  # recorded on arrival; a slow answer comes later
         self._changed.set()
         if method in self.delay:
             await asyncio.sleep(self.delay[method])
-        return web.json_response({"ok": True, "result": self._result(method, params)})
+        call.result = self._result(method, params)
+        return web.json_response({"ok": True, "result": call.result})
+
+    def _flood_control(self, params: dict[str, Any]) -> web.Response | None:
+        key = (int(params.get("chat_id", 0) or 0), int(params.get("message_id", 0) or 0))
+        now = time.monotonic()
+        wait = self._last_edit.get(key, -1e9) + self.edit_flood_seconds - now
+        if wait > 0:
+            retry_after = max(1, math.ceil(wait))
+            self.calls.append(Call("!editMessageText", params))
+            self._changed.set()
+            body = {"ok": False, "error_code": 429, "description": f"Too Many Requests: retry after {retry_after}",
+                    "parameters": {"retry_after": retry_after}}  # fmt: skip
+            return web.json_response(body, status=429)
+        self._last_edit[key] = now
+        return None
 
     async def _get_updates(self, params: dict[str, Any]) -> web.Response:
         offset = int(params.get("offset", 0) or 0)
@@ -226,13 +252,30 @@ def inline_query(user_id: int, query: str, query_id: str = "iq1") -> dict:
     return {"inline_query": {"id": query_id, "from": user(user_id), "query": query, "offset": ""}}
 
 
-def document_message(user_id: int, file_id: str, file_name: str, size: int) -> dict:
-    return {
-        "message": {
-            "message_id": 7,
-            "date": int(time.time()),
-            "chat": {"id": user_id, "type": "private"},
-            "from": user(user_id),
-            "document": {"file_id": file_id, "file_unique_id": file_id, "file_name": file_name, "file_size": size},
-        }
+def document_message(
+    user_id: int, file_id: str, file_name: str, size: int, caption: str | None = None, message_id: int = 7
+) -> dict:
+    message: dict[str, Any] = {
+        "message_id": message_id,
+        "date": int(time.time()),
+        "chat": {"id": user_id, "type": "private"},
+        "from": user(user_id),
+        "document": {"file_id": file_id, "file_unique_id": file_id, "file_name": file_name, "file_size": size},
     }
+    if caption is not None:
+        message["caption"] = caption
+    return {"message": message}
+
+
+def callback_query(user_id: int, data: str, message_id: int, query_id: str = "cb1") -> dict:
+    """A press of an inline button under the bot's message ``message_id`` in a private chat."""
+    return {
+        "callback_query": {
+            "id": query_id,
+            "from": user(user_id),
+            "chat_instance": "private",
+            "data": data,
+            "message": {"message_id": message_id, "date": int(time.time()), "chat": {"id": user_id, "type": "private"},
+                        "from": BOT_USER, "text": "…"},
+        }
+    }  # fmt: skip

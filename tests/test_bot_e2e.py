@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import shutil
 from pathlib import Path
 
@@ -99,16 +100,21 @@ async def test_admin_reindex_with_progress_while_questions_are_answered(docs, tm
         )
         edits = [c for c in fake.calls_to("editMessageText")]
         assert len(edits) >= 3  # progress edits, then the summary
-        assert any("векторизация" in c.params["text"] for c in edits)
+        assert any("обрабатываю новый текст" in c.params["text"] for c in edits)
         final = edits[-1].params["text"]
         assert "Индекс обновлён" in final and "Добавлено: 0" in final and "Документов: 41" in final
         answer = next(c for c in fake.calls_to("sendMessage") if int(c.params["chat_id"]) == STAFF)
         assert "Казахстане" in answer.params["text"]
         assert answer.at < edits[-1].at  # answered during the build, from the previous version
 
+        # Two /reindex at once: never two builds at a time (the engine would refuse one), and both get the summary.
         fake.push(private_message(ADMIN, "/reindex"))
         fake.push(private_message(ADMIN, "/reindex"))
-        await fake.wait_for(lambda calls: any("уже идёт" in t for t in fake.sent_texts(ADMIN)), timeout=120)
+        await fake.wait_for(
+            lambda calls: sum("Индекс обновлён" in t for t in fake.sent_texts(ADMIN)) >= 3,
+            timeout=120,
+        )
+        assert not any("не удалась" in t for t in fake.sent_texts(ADMIN))
 
 
 async def test_non_admin_is_refused(docs, tmp_path, real_embedder) -> None:
@@ -140,14 +146,16 @@ async def test_uploaded_document_becomes_answerable(docs, tmp_path, real_embedde
         )
         assert fake.calls_to("getFile") and fake.calls_to("downloadFile")
         saved = sorted(p.name for p in docs.iterdir())
-        assert "трактор завод.txt" in saved  # the path part of the name is gone
+        assert "etc_трактор завод.txt" in saved  # the whole name, its slashes made safe
         fake.push(private_message(STAFF, "Где откроется завод по сборке тракторов?"))
         await fake.wait_for(lambda calls: texts_to(fake, STAFF))
         assert "Костанае" in texts_to(fake, STAFF)[0]
 
         fake.push(private_message(ADMIN, "/stats"))
         fake.push(private_message(ADMIN, "/docs"))
-        await fake.wait_for(lambda calls: any("Отвечено вопросов: 1" in t for t in texts_to(fake, ADMIN)))
+        await fake.wait_for(
+            lambda calls: any(re.search(r"Отвечено вопросов с .*: 1$", t) for t in texts_to(fake, ADMIN))
+        )
         await fake.wait_for(lambda calls: any("трактор завод.txt" in t for t in texts_to(fake, ADMIN)))
 
 

@@ -73,4 +73,3 @@ def warn_unwritable(documents_dir: Path, index_dir: Path) -> list[str]:
     for line in lines:
         logger.warning("%s", line)
     return lines
-

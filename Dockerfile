@@ -12,7 +12,7 @@ WORKDIR /src
 COPY pyproject.toml ./
 COPY scripts/project-requirements ./scripts/
 
-# The serving venv: pyproject's [project] dependencies, the voice extra (faster-whisper, ~70 MB, so a mounted
+# The serving venv: pyproject's [project] dependencies, the voice extra (faster-whisper and PyAV, ~250 MB, so a mounted
 # model turns voice questions on; no model is included) and the project; no torch.
 FROM python-build AS serving-venv
 RUN python -m venv /opt/venv \

@@ -10,11 +10,19 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.config import Settings
+from pydantic import ValidationError
+
+from bot.config import Settings, describe_invalid_settings
 from bot.terminal import ProgressBar, console_chat, format_reply
 from index.builder import MissingDocumentsFolder
+from index.embedding.cache_access import ModelCacheUnreadable
+from index.embedding.model_tools import ModelToolsMissing
 from index.engine import Engine
+from index.folders import FolderNotWritable
 from index.store import BuildInProgress
+
+# Problems of the set-up, not of the program: one line saying what to change, no traceback.
+SETUP_PROBLEMS = (FolderNotWritable, ModelToolsMissing, ModelCacheUnreadable)
 
 logger = logging.getLogger("commission_bot")
 
@@ -48,7 +56,7 @@ def _build(engine: Engine, full: bool) -> int:
     bar = ProgressBar()
     try:
         report = engine.build(full=full, progress=bar)
-    except (BuildInProgress, MissingDocumentsFolder) as exc:
+    except (BuildInProgress, MissingDocumentsFolder, FolderNotWritable) as exc:
         bar.close()
         print(f"Not started: {exc}", file=sys.stderr)
         return 2
@@ -266,6 +274,14 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
         return 130
+    except ValidationError as exc:
+        if exc.title != Settings.__name__:  # the settings' own errors only
+            raise
+        print(describe_invalid_settings(exc), file=sys.stderr)
+        return 2
+    except SETUP_PROBLEMS as exc:
+        print(f"Cannot start: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

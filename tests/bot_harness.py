@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
+import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +17,7 @@ from bot.config import Settings
 from bot.runners import start_polling
 from bot.speech import SpeechService
 from index.engine import Engine
+from tests.conftest import ROOT
 from tests.fake_telegram import TOKEN, FakeTelegram
 
 ADMIN = 1
@@ -69,3 +72,26 @@ async def running_bot(
             await dp.stop_polling()
         await asyncio.wait_for(polling, 60)
         await fake.stop()
+
+
+@contextlib.asynccontextmanager
+async def bot_process(env: dict[str, str], fake: FakeTelegram) -> AsyncIterator[asyncio.subprocess.Process]:
+    """`commission-bot run` as a real process; killed if the test leaves it running, then the fake stops."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run", cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        yield process
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await fake.stop()
+
+
+async def sigterm(process: asyncio.subprocess.Process, timeout: float) -> str:
+    """Stop the bot as a container runtime does; returns what it logged."""
+    process.send_signal(signal.SIGTERM)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout)
+    return stderr.decode()

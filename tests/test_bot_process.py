@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
-import signal
-import sys
 from pathlib import Path
 
-from tests.conftest import MODEL_CACHE, ROOT, SEED_DOCUMENTS
+from tests.bot_harness import bot_process, sigterm
+from tests.conftest import MODEL_CACHE, SEED_DOCUMENTS
 from tests.fake_telegram import TOKEN, FakeTelegram, private_message
 
 
@@ -26,25 +24,17 @@ async def test_sigterm_finishes_the_answer_in_flight(tmp_path: Path) -> None:
         "INDEX_DIR": str(tmp_path / "index"),
         "MODEL_CACHE_DIR": str(MODEL_CACHE),
         "ADMIN_IDS": "1",
+        "HEARTBEAT_FILE": str(tmp_path / "heartbeat"),
     }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "run", cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    try:
+    async with bot_process(env, fake) as process:
         await fake.wait_for(lambda calls: fake.calls_to("deleteWebhook"), timeout=300)  # started, about to poll
         fake.delay["sendChatAction"] = 2.0  # the answer is still in flight when the signal arrives
         fake.push(private_message(2, "Где пройдет 22-е заседание комиссии?"))
         await fake.wait_for(lambda calls: fake.calls_to("sendChatAction"), timeout=60)
-        process.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(process.communicate(), timeout=120)
-    finally:
-        if process.returncode is None:
-            process.kill()
-        await fake.stop()
-    assert process.returncode == 0, stderr.decode()[-2000:]
+        assert (tmp_path / "heartbeat").is_file()  # polling proves itself to the healthcheck
+        log = await sigterm(process, timeout=120)
+    assert process.returncode == 0, log[-2000:]
     [answer] = [c.params["text"] for c in fake.calls_to("sendMessage")]
     assert "Казахстане" in answer
     assert fake.calls_to("setMyCommands")
-    log = stderr.decode()
     assert TOKEN not in log and TOKEN.split(":")[1] not in log

@@ -24,11 +24,16 @@ _BLOCK_IN_SENTENCE = re.compile(r"(?<=[^\s.!?:;…])[ \t]*\n\s*\n\s*(?=[a-zа-я
 _STRAY_BARS = re.compile(r"(?:(?<=\s)|^)[|¦]+(?=\s|$)", re.MULTILINE)
 
 
+# A line break inside a paragraph is where the printed line ended, not where the sentence did.
+_LINE_IN_PARAGRAPH = re.compile(r"[ \t]*(?<!\n)\n(?!\s*\n)[ \t]*")
+
+
 def tidy_ocr_text(text: str) -> str:
-    """Tesseract's text with words and sentences broken across lines or blocks joined again."""
+    """Tesseract's text as paragraphs: words and sentences broken across lines or blocks joined again."""
     text = _STRAY_BARS.sub("", text.replace("\f", "\n"))
     text = _BROKEN_WORD.sub(_join_broken_word, text)
-    return _BLOCK_IN_SENTENCE.sub("\n", text).strip()
+    text = _BLOCK_IN_SENTENCE.sub("\n", text)
+    return _LINE_IN_PARAGRAPH.sub(" ", text).strip()
 
 
 def assemble_pages(

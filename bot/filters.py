@@ -1,4 +1,4 @@
-"""Filters: who is an admin, and which group messages are addressed to the bot."""
+"""Filters: who is an admin, and which messages ask the bot a question."""
 
 from __future__ import annotations
 
@@ -18,18 +18,25 @@ class IsAdmin(BaseFilter):
         return message.from_user is not None and message.from_user.id in self.admin_ids
 
 
-class AddressedToBot(BaseFilter):
-    """A group message that mentions the bot or replies to it; gives the question without the mention."""
+class AskedQuestion(BaseFilter):
+    """A message that asks the bot a question; gives the question (text or caption) without the bot's mention.
+
+    In a private chat, any text or caption that is not a command. In a group, a text or caption that
+    mentions the bot or replies to one of its messages (group chatter is not for the bot).
+    """
 
     async def __call__(self, message: Message, bot: Bot) -> bool | dict[str, Any]:
-        if message.chat.type == ChatType.PRIVATE or not message.text or message.text.startswith("/"):
+        text = message.text or message.caption
+        if not text or text.startswith("/"):
             return False
+        if message.chat.type == ChatType.PRIVATE:
+            return {"question": text.strip()} if text.strip() else False
         me = await bot.me()
-        text = message.text
         mention = f"@{me.username}".lower() if me.username else None
+        entities = message.entities if message.text else message.caption_entities
         mentioned = mention is not None and any(
             entity.type == MessageEntityType.MENTION and entity.extract_from(text).lower() == mention
-            for entity in message.entities or []
+            for entity in entities or []
         )
         replied = (
             message.reply_to_message is not None

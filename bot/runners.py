@@ -7,17 +7,20 @@ import logging
 import signal
 
 from aiogram import Bot, Dispatcher
-from aiogram.exceptions import TelegramAPIError
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiogram.utils.token import TokenValidationError
+from aiogram.webhook.aiohttp_server import setup_application
 from aiohttp import web
 
 from bot.app import build_dispatcher, create_bot, set_commands
+from bot.bot_api import StartupFailed, optional, required
 from bot.config import Settings
 from bot.logsafety import install_redaction
+from bot.webhook import UpdateRequestHandler
 from index.builder import MissingDocumentsFolder
 from index.engine import Engine
 
 logger = logging.getLogger(__name__)
+NO_WEBHOOK_SECRET = "WEBHOOK_SECRET must be set in webhook mode (Telegram sends it with every request)"
 
 
 def secrets_of(settings: Settings) -> list[str]:
@@ -30,7 +33,7 @@ def prepare_engine(settings: Settings) -> Engine:
     try:
         report = engine.ensure_index()
     except MissingDocumentsFolder as exc:
-        raise SystemExit(f"{exc} (set DOCUMENTS_DIR)") from None
+        raise StartupFailed(f"{exc} (set DOCUMENTS_DIR)") from None
     if report is not None:
         logger.info("built the index: %s", report.summary().splitlines()[0])
     elif engine.is_stale():
@@ -42,9 +45,9 @@ def prepare_engine(settings: Settings) -> Engine:
 def create_webhook_app(dp: Dispatcher, bot: Bot, settings: Settings) -> web.Application:
     """The webhook endpoint (secret header required) and /healthz; nothing else is served."""
     if settings.webhook_secret is None:
-        raise SystemExit("WEBHOOK_SECRET must be set in webhook mode (Telegram sends it with every request)")
+        raise StartupFailed(NO_WEBHOOK_SECRET)
     app = web.Application()
-    handler = SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=settings.webhook_secret.get_secret_value())
+    handler = UpdateRequestHandler(dp, bot, secret_token=settings.webhook_secret.get_secret_value())
     handler.register(app, path=settings.webhook_path)
     setup_application(app, dp, bot=bot)
 
@@ -60,10 +63,13 @@ async def _run_webhook(dp: Dispatcher, bot: Bot, settings: Settings) -> None:
     app = create_webhook_app(dp, bot, settings)
     assert settings.webhook_url is not None and settings.webhook_secret is not None
     url = settings.webhook_url.rstrip("/") + settings.webhook_path
-    await bot.set_webhook(
-        url, secret_token=settings.webhook_secret.get_secret_value(), allowed_updates=dp.resolve_used_update_types()
+    await required(
+        bot.set_webhook(
+            url, secret_token=settings.webhook_secret.get_secret_value(), allowed_updates=dp.resolve_used_update_types()
+        ),
+        f"setWebhook {url}",
     )
-    runner = web.AppRunner(app)
+    runner = web.AppRunner(app, access_log=None)  # one line per update would drown what matters
     await runner.setup()
     site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
     await site.start()
@@ -74,7 +80,9 @@ async def _run_webhook(dp: Dispatcher, bot: Bot, settings: Settings) -> None:
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
     logger.info("stopping: finishing answers in flight")
-    await runner.cleanup()  # runs the dispatcher's shutdown, which waits for answers in flight
+    # Stops listening, waits for the updates in flight, runs the dispatcher's shutdown; the session is
+    # closed after that, by _main, so no answer loses its connection half-way.
+    await runner.cleanup()
 
 
 async def start_polling(dp: Dispatcher, bot: Bot, settings: Settings, handle_signals: bool = True, **kwargs) -> None:
@@ -89,21 +97,34 @@ async def start_polling(dp: Dispatcher, bot: Bot, settings: Settings, handle_sig
 
 
 async def _main(settings: Settings) -> None:
-    engine = await asyncio.to_thread(prepare_engine, settings)
-    bot = create_bot(settings)
-    dp = build_dispatcher(settings, engine)
-    await set_commands(bot, settings)
-    if settings.webhook_url:
-        await _run_webhook(dp, bot, settings)
-    else:
-        try:
-            await bot.delete_webhook()  # a webhook left from webhook mode would block getUpdates
-        except TelegramAPIError as exc:
-            logger.warning("deleteWebhook refused (%s)", type(exc).__name__)
-        await start_polling(dp, bot, settings)
+    try:
+        bot = create_bot(settings)
+    except TokenValidationError:
+        raise StartupFailed("BOT_TOKEN is not a bot token (it looks like 123456789:AA...; ask @BotFather)") from None
+    try:
+        me = await required(bot.me(), "getMe")  # a wrong token fails here, before the model is loaded
+        logger.info("signed in as @%s", me.username)
+        engine = await asyncio.to_thread(prepare_engine, settings)
+        dp = build_dispatcher(settings, engine)
+        await set_commands(bot, settings)
+        if settings.webhook_url:
+            await _run_webhook(dp, bot, settings)
+        else:
+            # A webhook left from webhook mode would block getUpdates.
+            await optional(bot.delete_webhook(), "deleteWebhook")
+            await start_polling(dp, bot, settings)
+    finally:
+        await bot.session.close()
 
 
 def run_bot(settings: Settings) -> int:
+    """Run until stopped; a start-up failure is one line on the log and exit status 2, never a traceback."""
     install_redaction(secrets_of(settings))
-    asyncio.run(_main(settings))
+    try:
+        if settings.webhook_url and settings.webhook_secret is None:
+            raise StartupFailed(NO_WEBHOOK_SECRET)  # said before anything is loaded
+        asyncio.run(_main(settings))
+    except StartupFailed as exc:
+        logger.error("cannot start: %s", exc)
+        return 2
     return 0

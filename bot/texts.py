@@ -21,6 +21,13 @@ RU = {
     "passage": "Фрагмент {i} из {n}",
     "no_more": "Больше источников нет.",
     "expired": "Этот ответ устарел, задайте вопрос ещё раз.",
+    "outdated": "Документы обновились после этого ответа. Задайте вопрос ещё раз, чтобы получить актуальный ответ.",
+    "edited_answer": "Ответ на исправленный вопрос:",
+    "unknown_command": "Такой команды нет. Напишите вопрос обычным сообщением или откройте /help.",
+    "not_understood": (
+        "Я отвечаю на вопросы, написанные текстом: в сообщении или в подписи к фото или файлу. "
+        "Напишите вопрос, например: Где пройдет 22-е заседание комиссии?"
+    ),
     "refused": "Извините, доступ к этому боту ограничен. Обратитесь к администратору, чтобы получить доступ.",
     "admins_only": "Эта команда доступна только администраторам.",
     "rate_limited": "Слишком много вопросов подряд. Пожалуйста, подождите {seconds} с.",
@@ -72,6 +79,13 @@ EN = {
     "passage": "Passage {i} of {n}",
     "no_more": "No more sources.",
     "expired": "This answer has expired, please ask again.",
+    "outdated": "The documents have been updated since this answer. Please ask again for an up-to-date answer.",
+    "edited_answer": "Answer to the edited question:",
+    "unknown_command": "There is no such command. Type your question as a message, or see /help.",
+    "not_understood": (
+        "I answer questions written as text: in a message, or in the caption of a photo or file. "
+        "Type a question, e.g.: Where will the 22nd session of the commission be held?"
+    ),
     "refused": "Sorry, access to this bot is restricted. Please contact the administrator to get access.",
     "admins_only": "This command is for administrators only.",
     "rate_limited": "Too many questions in a row. Please wait {seconds} s.",
@@ -123,6 +137,13 @@ KK = {
     "passage": "Үзінді: {i} / {n}",
     "no_more": "Басқа дереккөз жоқ.",
     "expired": "Бұл жауап ескірді, сұрақты қайта қойыңыз.",
+    "outdated": "Бұл жауаптан кейін құжаттар жаңартылды. Өзекті жауап алу үшін сұрақты қайта қойыңыз.",
+    "edited_answer": "Өзгертілген сұраққа жауап:",
+    "unknown_command": "Мұндай пәрмен жоқ. Сұрағыңызды кәдімгі хабарлама етіп жазыңыз немесе /help ашыңыз.",
+    "not_understood": (
+        "Мен мәтінмен жазылған сұрақтарға жауап беремін: хабарламада немесе фото не файлдың сипаттамасында. "
+        "Сұрақ жазыңыз, мысалы: Комиссияның 22-отырысы қайда өтеді?"
+    ),
     "refused": "Кешіріңіз, бұл ботқа кіру шектелген. Рұқсат алу үшін әкімшіге хабарласыңыз.",
     "admins_only": "Бұл пәрмен тек әкімшілерге қолжетімді.",
     "rate_limited": "Сұрақтар тым жиі келіп жатыр. {seconds} секунд күте тұрыңыз.",
@@ -174,6 +195,13 @@ AZ = {
     "passage": "Fraqment {i} / {n}",
     "no_more": "Başqa mənbə yoxdur.",
     "expired": "Bu cavab köhnəlib, sualı yenidən verin.",
+    "outdated": "Bu cavabdan sonra sənədlər yeniləndi. Aktual cavab almaq üçün sualı yenidən verin.",
+    "edited_answer": "Düzəliş edilmiş suala cavab:",
+    "unknown_command": "Belə əmr yoxdur. Sualınızı adi mesajla yazın və ya /help açın.",
+    "not_understood": (
+        "Mən mətnlə yazılmış suallara cavab verirəm: mesajda və ya şəkil, fayl açıqlamasında. "
+        "Sual yazın, məsələn: Komissiyanın 22-ci iclası harada keçiriləcək?"
+    ),
     "refused": "Bağışlayın, bu bota giriş məhduddur. Giriş üçün administratora müraciət edin.",
     "admins_only": "Bu əmr yalnız administratorlar üçündür.",
     "rate_limited": "Çox sual ardıcıl gəlir. Zəhmət olmasa, {seconds} saniyə gözləyin.",

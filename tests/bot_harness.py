@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,11 +15,14 @@ from bot.app import build_dispatcher, create_bot, set_commands
 from bot.config import Settings
 from bot.runners import start_polling
 from index.engine import Engine
+from tests.conftest import SEED_DOCUMENTS, FakeEmbedder
 from tests.fake_telegram import TOKEN, FakeTelegram
 
 ADMIN = 1
 STAFF = 2
 OUTSIDER = 3
+GROUP = -100500
+QUESTION = "Где пройдет 22-е заседание комиссии?"  # the FakeEmbedder finds its answer too ("...в Казахстане")
 
 
 @dataclass
@@ -63,3 +67,15 @@ async def running_bot(
             await dp.stop_polling()
         await asyncio.wait_for(polling, 60)
         await fake.stop()
+
+
+def fast_bot(tmp_path: Path, fake: FakeTelegram | None = None, **overrides) -> contextlib.AbstractAsyncContextManager:
+    """The real bot on a copy of the shipped documents, answering with the FakeEmbedder (fast, deterministic).
+
+    For tests of the bot's behaviour, where the model's quality is not the point.
+    """
+    documents = tmp_path / "documents"
+    if not documents.exists():
+        shutil.copytree(SEED_DOCUMENTS, documents)
+    overrides.setdefault("abstain_margin", -1.0)  # calibrated for real models; the fake one always answers
+    return running_bot(documents, tmp_path / "index", FakeEmbedder(), fake, **overrides)

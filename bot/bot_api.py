@@ -37,6 +37,8 @@ from pydantic import ValidationError
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+NextRequest = NextRequestMiddlewareType[TelegramType]
+Method = TelegramMethod[TelegramType]
 
 # How long an optional call may take before the bot goes on without it (read at call time: tests shorten it).
 OPTIONAL_TIMEOUT = 5.0
@@ -116,12 +118,7 @@ class RetryRequestMiddleware(BaseRequestMiddleware):
         self.base_delay = base_delay
         self.max_delay = max_delay
 
-    async def __call__(
-        self,
-        make_request: NextRequestMiddlewareType[TelegramType],
-        bot: Bot,
-        method: TelegramMethod[TelegramType],
-    ) -> Response[TelegramType]:
+    async def __call__(self, make_request: NextRequest, bot: Bot, method: Method) -> Response[TelegramType]:
         if isinstance(method, GetUpdates) or _single_attempt.get():  # polling has its own backoff loop
             return await make_request(bot, method)
         name = method.__api_method__
@@ -164,12 +161,7 @@ class TolerantUpdatesMiddleware(BaseRequestMiddleware):
     id (which the dispatcher skips), so the offset moves on and the good ones are handled.
     """
 
-    async def __call__(
-        self,
-        make_request: NextRequestMiddlewareType[TelegramType],
-        bot: Bot,
-        method: TelegramMethod[TelegramType],
-    ) -> Response[TelegramType]:
+    async def __call__(self, make_request: NextRequest, bot: Bot, method: Method) -> Response[TelegramType]:
         if not isinstance(method, GetUpdates):
             return await make_request(bot, method)
         try:

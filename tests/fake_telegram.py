@@ -70,6 +70,7 @@ class Refused(Exception):
 
 # ---- Telegram's HTML -------------------------------------------------------------------------
 HTML_TAGS = set("b strong i em u ins s strike del a code pre span tg-spoiler tg-emoji blockquote tg-time".split())
+_SPECIAL = re.compile("[<&]")
 _ENTITY = re.compile(r"&(lt|gt|amp|quot|#[0-9]+|#x[0-9a-fA-F]+);")
 _TAG_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
 _ATTRIBUTES = re.compile(r"""(\s+[A-Za-z-]+(\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?)*\s*""")
@@ -87,9 +88,10 @@ def parse_html(text: str) -> str:
     visible: list[str] = []
     open_tags: list[str] = []
     i = 0
-    while i < len(text):
-        char = text[i]
-        if char == "&":
+    while (special := _SPECIAL.search(text, i)) is not None:
+        visible.append(text[i : special.start()])
+        i = special.start()
+        if text[i] == "&":
             entity = _ENTITY.match(text, i)
             if entity is None:
                 raise refuse(f'Unescaped "&" at byte offset {offset(i)}')
@@ -99,10 +101,6 @@ def parse_html(text: str) -> str:
             else:
                 visible.append({"lt": "<", "gt": ">", "amp": "&", "quot": '"'}[name])
             i = entity.end()
-            continue
-        if char != "<":
-            visible.append(char)
-            i += 1
             continue
         end = text.find(">", i)
         if end == -1:
@@ -126,6 +124,7 @@ def parse_html(text: str) -> str:
                 raise refuse(f'Unexpected attribute in tag "{name}" at byte offset {offset(i)}')
             open_tags.append(name)
         i = end + 1
+    visible.append(text[i:])
     if open_tags:
         raise refuse(f'Can\'t find end tag corresponding to start tag "{open_tags[-1]}"')
     return "".join(visible)

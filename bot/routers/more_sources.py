@@ -35,10 +35,14 @@ def more_button(key: str, index: int, reply: Reply, t: Texts) -> InlineKeyboardM
     )
 
 
-async def drop_button(query: CallbackQuery, bot: Bot) -> None:
-    """Take the pressed button off its message; a message Telegram no longer lets us edit keeps it."""
+async def settle(query: CallbackQuery, bot: Bot, notice: str | None = None, drop: bool = True) -> None:
+    """Answer the press (Telegram shows a notice, or just stops the spinner) and take its button off its message.
+
+    Both are courtesies: a press answered too late, or a message too old to edit, is a log line, not an error.
+    """
+    await optional(query.answer(notice, show_alert=notice is not None), "answering a button press")
     message = query.message
-    if isinstance(message, Message):  # not an InaccessibleMessage (deleted, or too old for the bot)
+    if drop and isinstance(message, Message):  # not an InaccessibleMessage (deleted, or too old for the bot)
         await optional(
             bot.edit_message_reply_markup(chat_id=message.chat.id, message_id=message.message_id, reply_markup=None),
             "removing a used button",
@@ -56,21 +60,18 @@ def create_router(limiter: RateLimiter) -> Router:
     ) -> None:  # fmt: skip
         remembered = replies.recall(callback_data.key)
         if remembered is None or query.message is None:
-            await query.answer(t("expired"), show_alert=True)
-            await drop_button(query, bot)
+            await settle(query, bot, t("expired"))
             return
         if not remembered.is_current(answers.index_version):
             # Passages of the previous index may quote documents since changed or deleted.
-            await query.answer(t("outdated"), show_alert=True)
-            await drop_button(query, bot)
+            await settle(query, bot, t("outdated"))
             return
         index, passages = callback_data.index, remembered.reply.passages
         if index < remembered.shown:  # a second press of a button already used: its passage is out there
-            await query.answer()
+            await settle(query, bot, drop=False)
             return
         if index >= len(passages):
-            await query.answer(t("no_more"))
-            await drop_button(query, bot)
+            await settle(query, bot, t("no_more"))
             return
         shown_before, remembered.shown = remembered.shown, index + 1  # claimed before any await
         parts = split_message(passage_message(passages[index], index + 1, len(passages), t))
@@ -81,7 +82,6 @@ def create_router(limiter: RateLimiter) -> Router:
         except Exception:
             remembered.shown = shown_before  # nothing (or not all) was delivered: the button may be pressed again
             raise
-        await drop_button(query, bot)  # the button moves on to the passage just sent
-        await optional(query.answer(), "answering the button press")
+        await settle(query, bot)  # the button moves on to the passage just sent
 
     return router

@@ -13,13 +13,14 @@ from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramNetworkError
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, ErrorEvent
 
+from bot.archive import ArchiveService
 from bot.bot_api import RetryRequestMiddleware, TolerantUpdatesMiddleware, optional
 from bot.config import Settings
 from bot.limits import RateLimiter
 from bot.middlewares import AccessMiddleware, InFlightMiddleware, LanguageMiddleware
 from bot.reply_memory import ReplyMemory
-from bot.routers import admin, fallback, inline, more_sources, questions
-from bot.services import AnswerService, DocumentInbox, Reindexer
+from bot.routers import admin, documents, fallback, inline, more_sources, questions
+from bot.services import AnswerService
 from bot.texts import ADMIN_COMMANDS, COMMANDS, texts_for
 from index.engine import Engine
 
@@ -75,8 +76,7 @@ def build_dispatcher(settings: Settings, engine: Engine, **extra: Any) -> Dispat
         settings=settings,
         answers=answers,
         replies=ReplyMemory(),
-        reindexer=Reindexer(engine),
-        inbox=DocumentInbox(settings.documents_dir, int(settings.upload_max_mb * 1024 * 1024)),
+        archive=ArchiveService.for_engine(engine, int(settings.upload_max_mb * 1024 * 1024)),
         in_flight=in_flight,
         **extra,
     )
@@ -85,7 +85,8 @@ def build_dispatcher(settings: Settings, engine: Engine, **extra: Any) -> Dispat
     for observer in (dp.message, dp.edited_message, dp.inline_query, dp.callback_query):
         observer.outer_middleware(LanguageMiddleware())
     dp.include_routers(
-        admin.create_router(settings),  # first: an admin's document in a private chat is an upload
+        documents.create_router(settings),  # first: an admin's document in a private chat is an upload
+        admin.create_router(settings),
         questions.create_router(questions_budget),
         inline.create_router(settings, questions_budget),
         more_sources.create_router(buttons_budget),

@@ -7,15 +7,17 @@ from typing import Any
 from aiogram import Bot
 from aiogram.enums import ChatType, MessageEntityType
 from aiogram.filters import BaseFilter
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, Message
 
 
 class IsAdmin(BaseFilter):
+    """The sender of a message or the presser of a button is one of ADMIN_IDS."""
+
     def __init__(self, admin_ids: frozenset[int]) -> None:
         self.admin_ids = admin_ids
 
-    async def __call__(self, message: Message) -> bool:
-        return message.from_user is not None and message.from_user.id in self.admin_ids
+    async def __call__(self, event: Message | CallbackQuery) -> bool:
+        return event.from_user is not None and event.from_user.id in self.admin_ids
 
 
 class AskedQuestion(BaseFilter):

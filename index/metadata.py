@@ -11,7 +11,9 @@ A sidecar leaves the document byte-for-byte unchanged, which is what we want for
 from __future__ import annotations
 
 import logging
+import os
 import re
+import tempfile
 from pathlib import Path
 
 import yaml
@@ -58,6 +60,39 @@ def read_sidecar(document: Path) -> tuple[dict[str, str], bytes]:
         return {}, b""
     raw = path.read_bytes()
     return _parse_yaml(raw.decode("utf-8", errors="replace"), path.name), raw
+
+
+def write_sidecar(document: Path, fields: dict[str, str]) -> None:
+    """Set these fields in the document's sidecar, keeping every other key it holds.
+
+    An empty value removes its field; a sidecar left with nothing is removed. The file is replaced
+    atomically, so a build reading it meanwhile sees the old or the new one, never half of it.
+    """
+    path = sidecar_path(document)
+    data: dict = {}
+    if path.is_file():
+        try:
+            loaded = yaml.safe_load(path.read_text("utf-8", errors="replace"))
+        except yaml.YAMLError:
+            loaded = None  # a broken sidecar is replaced by the fields given now
+        data = loaded if isinstance(loaded, dict) else {}
+    for key, value in fields.items():
+        if value:
+            data[key] = value
+        else:
+            data.pop(key, None)
+    if not data:
+        path.unlink(missing_ok=True)
+        return
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def default_title(document: Path, text: str) -> str:

@@ -6,7 +6,7 @@ await the calls the bot made. Like Telegram, it refuses (HTTP 400/429, recorded 
 - text over 4096 characters (after the markup is parsed), captions over 1024, callback data over 64 bytes;
 - a reply to a message it does not know (deleted, or never sent) unless allow_sending_without_reply;
 - an edit that changes nothing ("message is not modified"), and a second edit of one message within
-  ``edit_interval`` seconds (flood control: 429 with retry_after).
+  ``edit_flood_seconds`` (flood control: 429 with retry_after).
 Scripted faults: per-method refusals, as Bot API JSON or not (a 404/500 ``{"message": ...}``, a proxy's
 502 HTML page), slow responses, and a "down" switch that refuses connections.
 """
@@ -39,6 +39,7 @@ class Call:
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
     error: str = ""  # the refusal's description, for calls recorded as "!method"
+    result: Any = None  # what the fake answered (a sent message carries its message_id)
 
 
 @dataclass
@@ -164,7 +165,7 @@ def _flag(value: Any) -> bool:
 
 
 class FakeTelegram:
-    def __init__(self, edit_interval: float = 1.0) -> None:
+    def __init__(self, edit_flood_seconds: float = 1.0) -> None:
         self.calls: list[Call] = []
         self.updates: list[dict] = []
         self.files: dict[str, bytes] = {}
@@ -172,7 +173,8 @@ class FakeTelegram:
         self.faults: dict[str, list[tuple[int, dict] | Raw]] = defaultdict(list)
         self.delay: dict[str, float] = {}
         self.malformed_updates: list[Any] = []
-        self.edit_interval = edit_interval  # flood control: the least time between two edits of one message
+        # Flood control: the least time between two edits of one message (Telegram: about a second; 0: off).
+        self.edit_flood_seconds = edit_flood_seconds
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}  # (chat, message id) -> what Telegram holds
         self._message_ids = itertools.count(1000)
         self._update_ids = itertools.count(1)
@@ -300,10 +302,12 @@ class FakeTelegram:
             if refusal.retry_after is not None:
                 body["parameters"] = {"retry_after": refusal.retry_after}
             return web.json_response(body, status=refusal.status)
-        self._record(Call(method, params))  # recorded on arrival; a slow answer comes later
+        call = Call(method, params)
+        self._record(call)  # recorded on arrival; a slow answer comes later
         if method in self.delay:
             await asyncio.sleep(self.delay[method])
-        return web.json_response({"ok": True, "result": self._result(method, params)})
+        call.result = self._result(method, params)
+        return web.json_response({"ok": True, "result": call.result})
 
     async def _get_updates(self, params: dict[str, Any]) -> web.Response:
         offset = int(params.get("offset", 0) or 0)
@@ -375,8 +379,8 @@ class FakeTelegram:
                 "the same as a current content and reply markup of the message",
             )
         now = time.monotonic()
-        if held["edited_at"] is not None and now - held["edited_at"] < self.edit_interval:
-            wait = max(1, round(self.edit_interval - (now - held["edited_at"])))
+        if held["edited_at"] is not None and now - held["edited_at"] < self.edit_flood_seconds:
+            wait = max(1, round(self.edit_flood_seconds - (now - held["edited_at"])))
             raise Refused(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
         held.update(text=text, reply_markup=markup, edited_at=now)
 
@@ -524,22 +528,18 @@ def media_message(
     return {"message": message}
 
 
-def callback_press(user_id: int, data: str, message_id: int, chat_id: int | None = None, press_id: str = "cb1") -> dict:
-    """A press of an inline button with ``data`` on the bot's message ``message_id``."""
+def callback_query(user_id: int, data: str, message_id: int, query_id: str = "cb1", chat_id: int | None = None) -> dict:
+    """A press of an inline button with ``data`` under the bot's message ``message_id`` (a private chat by default)."""
     chat_id = user_id if chat_id is None else chat_id
+    chat = {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}
+    message = {"message_id": message_id, "date": int(time.time()), "chat": chat, "from": BOT_USER, "text": "…"}
     return {
         "callback_query": {
-            "id": press_id,
+            "id": query_id,
             "from": user(user_id),
             "chat_instance": "ci",
             "data": data,
-            "message": {
-                "message_id": message_id,
-                "date": int(time.time()),
-                "from": BOT_USER,
-                "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
-                "text": "…",
-            },
+            "message": message,
         }
     }
 
@@ -548,13 +548,16 @@ def inline_query(user_id: int, query: str, query_id: str = "iq1") -> dict:
     return {"inline_query": {"id": query_id, "from": user(user_id), "query": query, "offset": ""}}
 
 
-def document_message(user_id: int, file_id: str, file_name: str, size: int) -> dict:
-    return {
-        "message": {
-            "message_id": 7,
-            "date": int(time.time()),
-            "chat": {"id": user_id, "type": "private"},
-            "from": user(user_id),
-            "document": {"file_id": file_id, "file_unique_id": file_id, "file_name": file_name, "file_size": size},
-        }
+def document_message(
+    user_id: int, file_id: str, file_name: str, size: int, caption: str | None = None, message_id: int = 7
+) -> dict:
+    message: dict[str, Any] = {
+        "message_id": message_id,
+        "date": int(time.time()),
+        "chat": {"id": user_id, "type": "private"},
+        "from": user(user_id),
+        "document": {"file_id": file_id, "file_unique_id": file_id, "file_name": file_name, "file_size": size},
     }
+    if caption is not None:
+        message["caption"] = caption
+    return {"message": message}

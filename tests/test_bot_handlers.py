@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
 from aiogram.methods import GetMe, SendMessage, TelegramMethod
@@ -18,7 +17,6 @@ from bot.app import build_dispatcher
 from bot.config import Settings
 from bot.formatting import split_message
 from bot.logsafety import install_redaction
-from bot.services import DocumentInbox, safe_file_name
 from index.engine import Engine
 from tests.conftest import FakeEmbedder
 from tests.fake_telegram import BOT_USER, TOKEN, private_message
@@ -142,27 +140,3 @@ def test_split_message_keeps_tags_and_entities_whole() -> None:
         assert len(part) <= 1000
         assert part.startswith("<b>") and part.endswith("</b>")
         assert part.count("&") == part.count("&amp;")
-
-
-@pytest.mark.parametrize(
-    ("given", "expected"),
-    [
-        ("../../etc/passwd.txt", "passwd.txt"),
-        ("..\\..\\windows\\system.ini.txt", "system.ini.txt"),
-        ("/abs/path/отчёт 2025.PDF", "отчёт 2025.pdf"),
-        ("..", "document"),
-        (".hidden.txt", "hidden.txt"),
-        ("a\x00b<c>|d.docx", "a_b_c_d.docx"),
-    ],
-)
-def test_safe_file_names(given: str, expected: str) -> None:
-    assert safe_file_name(given) == expected
-
-
-def test_duplicate_names_get_a_suffix(tmp_path: Path) -> None:
-    inbox = DocumentInbox(tmp_path, 1000)
-    (tmp_path / "report.pdf").write_bytes(b"one")
-    assert inbox.target_for("report.pdf").name == "report-2.pdf"
-    assert inbox.target_for("../report.pdf").parent == tmp_path.resolve()
-    assert inbox.duplicate_of(b"one") == tmp_path / "report.pdf"
-    assert inbox.duplicate_of(b"two") is None

@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.reply_memory import ReplyMemory
 from index.models import Reply
 from tests.bot_harness import QUESTION, STAFF, fast_bot
-from tests.fake_telegram import Call, FakeTelegram, callback_press, private_message
+from tests.fake_telegram import Call, FakeTelegram, callback_query, private_message
 
 
 def button_of(call: Call) -> str | None:
@@ -24,11 +24,6 @@ async def ask(fake: FakeTelegram, message_id: int = 1) -> Call:
     return fake.calls_to("sendMessage")[-1]
 
 
-def sent_id(fake: FakeTelegram, call: Call) -> int:
-    """The message id Telegram gave a sent message."""
-    return next(m for (chat, m), held in fake.messages.items() if chat == STAFF and held["text"] == call.params["text"])
-
-
 def alerts(fake: FakeTelegram) -> list[str]:
     return [c.params.get("text", "") for c in fake.calls_to("answerCallbackQuery")]
 
@@ -37,9 +32,9 @@ async def test_one_press_one_passage_and_the_button_moves_on(tmp_path: Path) -> 
     async with fast_bot(tmp_path) as run:
         fake = run.fake
         answer = await ask(fake)
-        answer_id = sent_id(fake, answer)
+        answer_id = answer.result["message_id"]
         for n in range(8):  # an impatient user: eight presses of the same button
-            fake.push(callback_press(STAFF, button_of(answer), answer_id, press_id=f"p{n}"))
+            fake.push(callback_query(STAFF, button_of(answer), answer_id, query_id=f"p{n}"))
         await fake.wait_for(
             lambda calls: len(fake.calls_to("answerCallbackQuery")) == 8 and fake.calls_to("editMessageReplyMarkup")
         )
@@ -50,7 +45,7 @@ async def test_one_press_one_passage_and_the_button_moves_on(tmp_path: Path) -> 
         assert int(removed.params["message_id"]) == answer_id and "reply_markup" not in removed.params
         assert "Ещё источники (1)" in str(passages[0].params["reply_markup"])  # ... which moved to the passage
 
-        fake.push(callback_press(STAFF, button_of(passages[0]), sent_id(fake, passages[0]), press_id="last"))
+        fake.push(callback_query(STAFF, button_of(passages[0]), passages[0].result["message_id"], query_id="last"))
         await fake.wait_for(lambda calls: len(fake.calls_to("sendMessage")) == 3)
         last = fake.calls_to("sendMessage")[-1]
         assert last.params["text"].startswith("<b>Фрагмент 3 из 3</b>") and button_of(last) is None
@@ -62,13 +57,13 @@ async def test_button_presses_have_their_own_rate_limit(tmp_path: Path) -> None:
     async with fast_bot(tmp_path, rate_limit_per_minute=2) as run:
         fake = run.fake
         answer = await ask(fake)
-        first = callback_press(STAFF, button_of(answer), sent_id(fake, answer), press_id="a")
+        first = callback_query(STAFF, button_of(answer), answer.result["message_id"], query_id="a")
         fake.push(first)
         await fake.wait_for(lambda calls: len(fake.calls_to("sendMessage")) == 2)
         passage = fake.calls_to("sendMessage")[-1]
         fake.push({"callback_query": {**first["callback_query"], "id": "b"}})  # the used button again: counted
         await fake.wait_for(lambda calls: len(fake.calls_to("answerCallbackQuery")) == 2)
-        fake.push(callback_press(STAFF, button_of(passage), sent_id(fake, passage), press_id="c"))
+        fake.push(callback_query(STAFF, button_of(passage), passage.result["message_id"], query_id="c"))
         await fake.wait_for(lambda calls: len(fake.calls_to("answerCallbackQuery")) == 3)
         assert alerts(fake)[2].startswith("Слишком много вопросов подряд")
         assert len(fake.calls_to("sendMessage")) == 2  # the third press showed nothing
@@ -82,7 +77,7 @@ async def test_after_a_reindex_the_button_says_the_answer_is_out_of_date(tmp_pat
         answer = await ask(fake)
         (tmp_path / "documents" / "new.txt").write_text("Заседание рабочей группы перенесено на март.", "utf-8")
         await asyncio.to_thread(run.engine.build)
-        fake.push(callback_press(STAFF, button_of(answer), sent_id(fake, answer), press_id="old"))
+        fake.push(callback_query(STAFF, button_of(answer), answer.result["message_id"], query_id="old"))
         await fake.wait_for(lambda calls: fake.calls_to("answerCallbackQuery"))
         [press] = fake.calls_to("answerCallbackQuery")
         assert press.params["text"].startswith("Документы обновились после этого ответа")
@@ -91,12 +86,12 @@ async def test_after_a_reindex_the_button_says_the_answer_is_out_of_date(tmp_pat
         await fake.wait_for(lambda calls: fake.calls_to("editMessageReplyMarkup"))  # and the stale button is gone
 
         fresh = await ask(fake, message_id=2)  # a question asked after the reindex has a working button
-        fake.push(callback_press(STAFF, button_of(fresh), sent_id(fake, fresh), press_id="new"))
+        fake.push(callback_query(STAFF, button_of(fresh), fresh.result["message_id"], query_id="new"))
         await fake.wait_for(lambda calls: len(fake.calls_to("sendMessage")) == 3)
 
         run.dp["replies"].max_age = 0.0  # every remembered answer is now too old
         last = fake.calls_to("sendMessage")[-1]
-        fake.push(callback_press(STAFF, button_of(last), sent_id(fake, last), press_id="aged"))
+        fake.push(callback_query(STAFF, button_of(last), last.result["message_id"], query_id="aged"))
         await fake.wait_for(lambda calls: len(fake.calls_to("answerCallbackQuery")) == 3)
         assert alerts(fake)[-1] == "Этот ответ устарел, задайте вопрос ещё раз."
         assert len(fake.calls_to("sendMessage")) == 3

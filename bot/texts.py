@@ -27,8 +27,8 @@ RU = {
     "edited_answer": "Ответ на исправленный вопрос:",
     "unknown_command": "Такой команды нет. Напишите вопрос обычным сообщением или откройте /help.",
     "not_understood": (
-        "Я отвечаю на вопросы, написанные текстом: в сообщении или в подписи к фото или файлу. "
-        "Напишите вопрос, например: Где пройдет 22-е заседание комиссии?"
+        "Я отвечаю на вопросы по документам комиссии. Напишите вопрос (можно в подписи к фото), "
+        "например: Где пройдет 22-е заседание комиссии?"
     ),
     "refused": "Извините, доступ к этому боту ограничен. Обратитесь к администратору, чтобы получить доступ.",
     "admins_only": "Эта команда доступна только администраторам.",
@@ -149,6 +149,12 @@ RU = {
     "meta_saved_done": "✅ Сохранено, ответы уже показывают новое описание.",
     "meta_cancelled": "Хорошо, описание не меняю.",
     "folder_missing": "Не могу сохранить: папки документов {folder} нет. Проверьте настройку DOCUMENTS_DIR.",
+    "voice_off": "Голосовые вопросы пока не распознаются, напишите вопрос текстом.",
+    "voice_too_long": "Сообщение слишком длинное ({seconds} с, предел {limit} с). Задайте вопрос короче или текстом.",
+    "voice_unreadable": "Не удалось прочитать запись. Запишите вопрос ещё раз или напишите его текстом.",
+    "voice_unclear": "Не удалось разобрать вопрос в записи. Повторите его чётче или напишите текстом.",
+    "voice_download_failed": "Не удалось получить запись из Telegram. Отправьте её ещё раз чуть позже.",
+    "voice_heard": "🎤 «{text}»",
 }
 
 EN = {
@@ -170,8 +176,8 @@ EN = {
     "edited_answer": "Answer to the edited question:",
     "unknown_command": "There is no such command. Type your question as a message, or see /help.",
     "not_understood": (
-        "I answer questions written as text: in a message, or in the caption of a photo or file. "
-        "Type a question, e.g.: Where will the 22nd session of the commission be held?"
+        "I answer questions about the commission's documents. Type a question (a photo's caption will do), "
+        "e.g.: Where will the 22nd session of the commission be held?"
     ),
     "refused": "Sorry, access to this bot is restricted. Please contact the administrator to get access.",
     "admins_only": "This command is for administrators only.",
@@ -294,6 +300,12 @@ EN = {
     "meta_saved_done": "✅ Saved; answers already show the new description.",
     "meta_cancelled": "All right, the description stays as it is.",
     "folder_missing": "Cannot save: the documents folder {folder} does not exist. Check the DOCUMENTS_DIR setting.",
+    "voice_off": "Voice questions are not recognised yet; please type your question.",
+    "voice_too_long": "The recording is too long ({seconds} s, limit {limit} s). Ask a shorter question or type it.",
+    "voice_unreadable": "Could not read the recording. Record the question again or type it.",
+    "voice_unclear": "Could not make out a question in the recording. Say it more clearly or type it.",
+    "voice_download_failed": "Could not get the recording from Telegram. Please send it again a bit later.",
+    "voice_heard": "🎤 “{text}”",
 }
 
 KK = {
@@ -315,8 +327,8 @@ KK = {
     "edited_answer": "Өзгертілген сұраққа жауап:",
     "unknown_command": "Мұндай пәрмен жоқ. Сұрағыңызды кәдімгі хабарлама етіп жазыңыз немесе /help ашыңыз.",
     "not_understood": (
-        "Мен мәтінмен жазылған сұрақтарға жауап беремін: хабарламада немесе фото не файлдың сипаттамасында. "
-        "Сұрақ жазыңыз, мысалы: Комиссияның 22-отырысы қайда өтеді?"
+        "Мен комиссия құжаттары бойынша сұрақтарға жауап беремін. Сұрақ жазыңыз (фото сипаттамасында да болады), "
+        "мысалы: Комиссияның 22-отырысы қайда өтеді?"
     ),
     "refused": "Кешіріңіз, бұл ботқа кіру шектелген. Рұқсат алу үшін әкімшіге хабарласыңыз.",
     "admins_only": "Бұл пәрмен тек әкімшілерге қолжетімді.",
@@ -442,6 +454,12 @@ KK = {
     "meta_saved_done": "✅ Сақталды, жауаптар жаңа сипаттаманы көрсетіп тұр.",
     "meta_cancelled": "Жақсы, сипаттаманы өзгертпеймін.",
     "folder_missing": "Сақтай алмаймын: {folder} құжаттар қалтасы жоқ. DOCUMENTS_DIR баптауын тексеріңіз.",
+    "voice_off": "Дауыстық сұрақтар әзірге танылмайды, сұрағыңызды мәтінмен жазыңыз.",
+    "voice_too_long": "Жазба тым ұзын ({seconds} с, шегі {limit} с). Сұрақты қысқарақ қойыңыз немесе мәтінмен жазыңыз.",
+    "voice_unreadable": "Жазбаны оқу мүмкін болмады. Сұрақты қайта жазып жіберіңіз немесе мәтінмен жазыңыз.",
+    "voice_unclear": "Жазбадағы сұрақты түсіну мүмкін болмады. Анығырақ қайталаңыз немесе мәтінмен жазыңыз.",
+    "voice_download_failed": "Жазбаны Telegram-нан алу мүмкін болмады. Сәл кейінірек қайта жіберіңіз.",
+    "voice_heard": "🎤 «{text}»",
 }
 
 AZ = {
@@ -463,8 +481,8 @@ AZ = {
     "edited_answer": "Düzəliş edilmiş suala cavab:",
     "unknown_command": "Belə əmr yoxdur. Sualınızı adi mesajla yazın və ya /help açın.",
     "not_understood": (
-        "Mən mətnlə yazılmış suallara cavab verirəm: mesajda və ya şəkil, fayl açıqlamasında. "
-        "Sual yazın, məsələn: Komissiyanın 22-ci iclası harada keçiriləcək?"
+        "Mən komissiyanın sənədləri üzrə suallara cavab verirəm. Sual yazın (şəklin açıqlamasında da olar), "
+        "məsələn: Komissiyanın 22-ci iclası harada keçiriləcək?"
     ),
     "refused": "Bağışlayın, bu bota giriş məhduddur. Giriş üçün administratora müraciət edin.",
     "admins_only": "Bu əmr yalnız administratorlar üçündür.",
@@ -587,6 +605,12 @@ AZ = {
     "meta_saved_done": "✅ Saxlanıldı, cavablar artıq yeni təsviri göstərir.",
     "meta_cancelled": "Yaxşı, təsviri dəyişmirəm.",
     "folder_missing": "Saxlaya bilmirəm: {folder} sənəd qovluğu yoxdur. DOCUMENTS_DIR parametrini yoxlayın.",
+    "voice_off": "Səsli suallar hələ tanınmır, sualınızı mətnlə yazın.",
+    "voice_too_long": "Səsli mesaj çox uzundur ({seconds} san, hədd {limit} san). Sualı qısa verin və ya mətnlə yazın.",
+    "voice_unreadable": "Səsli mesajı oxumaq mümkün olmadı. Sualı yenidən qeyd edin və ya mətnlə yazın.",
+    "voice_unclear": "Səsli mesajdakı sualı anlamaq mümkün olmadı. Daha aydın təkrarlayın və ya mətnlə yazın.",
+    "voice_download_failed": "Səsli mesajı Telegram-dan almaq mümkün olmadı. Bir az sonra yenidən göndərin.",
+    "voice_heard": "🎤 «{text}»",
 }
 
 COMMANDS = {

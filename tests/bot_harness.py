@@ -14,6 +14,7 @@ from aiogram import Bot, Dispatcher
 from bot.app import build_dispatcher, create_bot, set_commands
 from bot.config import Settings
 from bot.runners import start_polling
+from bot.speech import SpeechService
 from index.engine import Engine
 from tests.conftest import SEED_DOCUMENTS, FakeEmbedder
 from tests.fake_telegram import TOKEN, FakeTelegram
@@ -49,7 +50,12 @@ def bot_settings(documents: Path, index_dir: Path, fake: FakeTelegram, **overrid
 
 @contextlib.asynccontextmanager
 async def running_bot(
-    documents: Path, index_dir: Path, embedder, fake: FakeTelegram | None = None, **overrides
+    documents: Path,
+    index_dir: Path,
+    embedder,
+    fake: FakeTelegram | None = None,
+    speech: SpeechService | None = None,
+    **overrides,
 ) -> AsyncIterator[RunningBot]:
     fake = fake or FakeTelegram()
     await fake.start()
@@ -57,7 +63,7 @@ async def running_bot(
     engine = Engine.from_settings(settings, embedder_factory=lambda: embedder)
     await asyncio.to_thread(engine.ensure_index)
     bot = create_bot(settings)
-    dp = build_dispatcher(settings, engine)
+    dp = build_dispatcher(settings, engine, **({"speech": speech} if speech else {}))
     await set_commands(bot, settings)
     polling = asyncio.create_task(start_polling(dp, bot, settings, handle_signals=False, polling_timeout=1))
     try:

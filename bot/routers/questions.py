@@ -24,19 +24,22 @@ from bot.texts import Texts
 logger = logging.getLogger(__name__)
 
 
+async def typing(bot: Bot, message: Message) -> None:
+    """Show "typing…" in the message's chat (and topic); a server that refuses it changes nothing."""
+    thread = message.message_thread_id if message.is_topic_message else None
+    await optional(bot.send_chat_action(message.chat.id, ChatAction.TYPING, message_thread_id=thread), "sendChatAction")
+
+
 async def answer_question(
     message: Message, question: str, bot: Bot, t: Texts, answers: AnswerService, replies: ReplyMemory,
     edited: bool = False,
 ) -> None:  # fmt: skip
     """Compute the answer while "typing…" is shown; reply to the question (or just send, if it is gone)."""
-    thread = message.message_thread_id if message.is_topic_message else None
-    typing = asyncio.create_task(
-        optional(bot.send_chat_action(message.chat.id, ChatAction.TYPING, message_thread_id=thread), "sendChatAction")
-    )
+    shown = asyncio.create_task(typing(bot, message))
     try:
         reply, version = await answers.ask_with_version(question)
     finally:
-        await typing  # bounded by optional()'s time limit; keeps "typing…" ahead of the answer
+        await shown  # bounded by optional()'s time limit; keeps "typing…" ahead of the answer
     heading = f"<i>{escape(t('edited_answer'))}</i>\n\n" if edited else ""
     if reply.answer is None:
         await message.reply(heading + escape(t("not_found")))

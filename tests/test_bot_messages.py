@@ -65,8 +65,6 @@ async def test_what_the_bot_does_not_understand_gets_one_line_in_private_and_sil
         await asyncio.sleep(0.5)
     unknown_command, *not_understood = fake.messages_to(STAFF)
     assert unknown_command.startswith("Такой команды нет") and "/help" in unknown_command
-    assert len(not_understood) == 5 and all(
-        t.startswith("Я отвечаю на вопросы, написанные текстом") for t in not_understood
-    )
+    assert len(not_understood) == 3 and all(t.startswith("Я отвечаю на вопросы по документам") for t in not_understood)
     assert fake.messages_to(GROUP) == []
     assert not fake.refused()

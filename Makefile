@@ -14,7 +14,7 @@ $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# torch is pinned in pyproject.toml so pip takes the CPU build, not a multi-GB CUDA one.
-	$(BIN)/python -m pip install --quiet -e '.[test,eval,voice]'
+	$(BIN)/python -m pip install --quiet -e '.[model,test,eval,voice]'
 	rm -f $(VENV)/.installed-*
 	touch $@
 

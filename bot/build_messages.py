@@ -12,6 +12,7 @@ from bot.archive.builds import BuildProgress, BuildTicket
 from bot.progress import ProgressMessage
 from bot.texts import Texts
 from index.builder import MissingDocumentsFolder
+from index.folders import FolderNotWritable
 from index.models import BuildReport
 from index.store import BuildInProgress
 
@@ -81,6 +82,9 @@ def failure_text(error: BaseException, t: Texts) -> str:
         return t.html("reindex_no_folder", folder=str(error).rpartition(": ")[2])
     if isinstance(error, BuildInProgress):
         return t.html("reindex_busy")
+    if isinstance(error, FolderNotWritable):  # the index folder (index/store.py); its fix is logged in full
+        logger.warning("%s", error)
+        return t.html("folder_not_writable", folder=str(error.folder))
     if isinstance(error, OSError) and error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         folder = Path(error.filename).parent if error.filename else ""
         return t.html("folder_not_writable", folder=str(folder))

@@ -10,11 +10,19 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.config import Settings
+from pydantic import ValidationError
+
+from bot.config import Settings, describe_invalid_settings
 from bot.terminal import ProgressBar, console_chat, format_reply
 from index.builder import MissingDocumentsFolder
+from index.embedding.cache_access import ModelCacheUnreadable
+from index.embedding.model_tools import ModelToolsMissing
 from index.engine import Engine
+from index.folders import FolderNotWritable
 from index.store import BuildInProgress
+
+# Problems of the set-up, not of the program: one line saying what to change, no traceback.
+SETUP_PROBLEMS = (FolderNotWritable, ModelToolsMissing, ModelCacheUnreadable)
 
 logger = logging.getLogger("commission_bot")
 
@@ -48,7 +56,7 @@ def _build(engine: Engine, full: bool) -> int:
     bar = ProgressBar()
     try:
         report = engine.build(full=full, progress=bar)
-    except (BuildInProgress, MissingDocumentsFolder) as exc:
+    except (BuildInProgress, MissingDocumentsFolder, FolderNotWritable) as exc:
         bar.close()
         print(f"Not started: {exc}", file=sys.stderr)
         return 2
@@ -113,6 +121,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 EVAL_DATA = Path("eval")  # shipped with the project: seed questions and XQuAD-ru (CC BY-SA 4.0)
+DEFAULT_XQUAD_QUESTIONS = (
+    EVAL_DATA / "xquad-ru" / "questions.jsonl",
+    EVAL_DATA / "xquad-ru" / "questions-more-langs.jsonl",
+)
 
 
 def _tqdm_factory(label: str, total: int) -> Callable[[int], None]:
@@ -135,12 +147,27 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     seed = None if args.no_seed else Path(args.seed)
-    passages, questions = (None, None) if args.no_xquad else (Path(args.passages), Path(args.questions))
-    for path in (seed, passages, questions):
+    passages = None if args.no_xquad else Path(args.passages)
+    questions = () if args.no_xquad else tuple(Path(q) for q in (args.questions or DEFAULT_XQUAD_QUESTIONS))
+    corpus_docs = Path(args.corpus_docs) if args.corpus_docs else (Path(args.corpus) / "docs" if args.corpus else None)
+    corpus_questions = (
+        Path(args.corpus_questions)
+        if args.corpus_questions
+        else (Path(args.corpus) / "questions.jsonl" if args.corpus else None)
+    )
+    if (corpus_docs is None) != (corpus_questions is None):
+        print("An archive needs both its documents and its questions (--corpus DIR, or both flags)", file=sys.stderr)
+        return 2
+    for path in (seed, passages, *questions, corpus_questions):
         if path is not None and not path.is_file():
             print(f"Evaluation file not found: {path} (see --help for the options)", file=sys.stderr)
             return 2
-    inputs = EvalInputs(seed, passages, questions, Path(args.out), args.abstention_sample, tuple(args.lang or ()))
+    if corpus_docs is not None and not corpus_docs.is_dir():
+        print(f"Archive documents folder not found: {corpus_docs}", file=sys.stderr)
+        return 2
+    inputs = EvalInputs(
+        seed, passages, questions, Path(args.out), tuple(args.lang or ()), corpus_docs, corpus_questions
+    )
     result = run_evaluation(settings, inputs, progress_factory=_tqdm_factory)
     print(terminal_report(result))
     written = write_reports(result, Path(args.out))
@@ -188,7 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = with_paths(sub.add_parser("run", help="the Telegram bot if BOT_TOKEN is set, else a console chat"))
     p.set_defaults(func=cmd_run)
 
-    p = with_paths(sub.add_parser("eval", help="answer quality: seed questions and XQuAD retrieval/abstention"))
+    p = with_paths(
+        sub.add_parser("eval", help="answer quality: seed questions, XQuAD in every language, an archive (--corpus)")
+    )
     p.add_argument(
         "--seed",
         default=str(EVAL_DATA / "seed-questions.jsonl"),
@@ -203,20 +232,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--questions",
-        default=str(EVAL_DATA / "xquad-ru" / "questions.jsonl"),
+        action="append",
         metavar="FILE",
-        help="XQuAD-format questions (id, question, answer, passage_id, lang)",
+        help="XQuAD-format questions (id, question, answer, passage_id, lang); repeatable; default: "
+        "the shipped Russian, English and six more languages",
     )
-    p.add_argument("--lang", action="append", help="only questions in this language (repeatable)")
-    p.add_argument(
-        "--abstention-sample",
-        type=int,
-        default=400,
-        metavar="N",
-        help="questions asked again with their article masked",
-    )
+    p.add_argument("--lang", action="append", help="only XQuAD questions in this language (repeatable)")
     p.add_argument("--no-seed", action="store_true", help="skip the seed questions")
     p.add_argument("--no-xquad", action="store_true", help="skip XQuAD")
+    p.add_argument(
+        "--corpus",
+        metavar="DIR",
+        help="an archive to evaluate: DIR/docs (documents, with sidecars) and DIR/questions.jsonl "
+        "(id, lang, question, expect, doc, also)",
+    )
+    p.add_argument("--corpus-docs", metavar="DIR", help="the archive's documents folder (instead of --corpus)")
+    p.add_argument("--corpus-questions", metavar="FILE", help="the archive's questions file (instead of --corpus)")
     p.add_argument("--out", default="var/eval", metavar="DIR", help="where JSON, Markdown and PNG go")
     p.set_defaults(func=cmd_eval)
 
@@ -243,6 +274,14 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
         return 130
+    except ValidationError as exc:
+        if exc.title != Settings.__name__:  # the settings' own errors only
+            raise
+        print(describe_invalid_settings(exc), file=sys.stderr)
+        return 2
+    except SETUP_PROBLEMS as exc:
+        print(f"Cannot start: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

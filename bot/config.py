@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import re
+import tempfile
+from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import NoDecode
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import NoDecode, SettingsConfigDict
 
 from index.config import EngineSettings
 
 TELEGRAM_API_DEFAULT = "https://api.telegram.org"
 IdList = Annotated[frozenset[int], NoDecode]
+# Telegram accepts 1-256 characters of these; fewer than 16 can be guessed, and would be redacted all over the logs.
+WEBHOOK_SECRET_RULE = re.compile(r"[A-Za-z0-9_-]{16,256}")
 
 
 class Settings(EngineSettings):
+    # A setting that fails validation must not print its value (the token, the webhook secret) in the error.
+    model_config = SettingsConfigDict(hide_input_in_errors=True)
+
     bot_token: SecretStr | None = Field(
         None, description="Telegram bot token from BotFather; without it `run` opens a console chat"
     )
@@ -45,6 +53,10 @@ class Settings(EngineSettings):
     max_concurrent_updates: int = Field(
         16, description="Updates handled at once; more wait their turn (keeps the event loop responsive in bursts)"
     )
+    heartbeat_file: Path = Field(
+        Path(tempfile.gettempdir()) / "commission-bot.heartbeat",
+        description="Polling mode: touched after every successful getUpdates; the healthcheck reads its age",
+    )
     voice_model: str | None = Field(
         None,
         description="Voice questions: a faster-whisper model folder, or a model name (downloaded once where the "
@@ -54,6 +66,24 @@ class Settings(EngineSettings):
         60.0, description="Longest voice message transcribed; longer ones are refused before download"
     )
     log_level: str = Field("INFO", description="Logging level")
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _empty_secret_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _strong_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not WEBHOOK_SECRET_RULE.fullmatch(value.get_secret_value()):
+            secret = value.get_secret_value()
+            length = f"{len(secret)} character" + ("" if len(secret) == 1 else "s")
+            others = ", some of them not allowed" if re.search(r"[^A-Za-z0-9_-]", secret) else ""
+            raise ValueError(
+                f"must be 16 to 256 characters of A-Z a-z 0-9 _ - (this one: {length}{others}); "
+                "make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+        return value
 
     @field_validator("admin_ids", "allowed_user_ids", "allowed_chat_ids", mode="before")
     @classmethod
@@ -67,3 +97,12 @@ class Settings(EngineSettings):
     @property
     def access_restricted(self) -> bool:
         return bool(self.allowed_user_ids or self.allowed_chat_ids)
+
+
+def describe_invalid_settings(error: ValidationError) -> str:
+    """One line naming each invalid setting as its environment variable, without its value."""
+    problems = []
+    for item in error.errors():
+        name = "_".join(str(part) for part in item["loc"]).upper() or "settings"
+        problems.append(f"{name} {item['msg'].removeprefix('Value error, ')}")
+    return "Invalid setting: " + "; ".join(problems)

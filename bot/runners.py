@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Coroutine
 
 from aiogram import Bot, Dispatcher
 from aiogram.utils.token import TokenValidationError
@@ -14,11 +15,14 @@ from aiohttp import web
 from bot.app import build_dispatcher, create_bot, set_commands
 from bot.bot_api import StartupFailed, optional, required
 from bot.config import Settings
+from bot.health import Heartbeat, QuietHealthyChecks, WebhookStatus
 from bot.logsafety import install_redaction
 from bot.speech import create_speech_service
-from bot.webhook import UpdateRequestHandler
+from bot.telegram_liveness import install_heartbeat, register_webhook
+from bot.webhook import QuietRefusedUpdates, UpdateRequestHandler
 from index.builder import MissingDocumentsFolder
 from index.engine import Engine
+from index.folders import warn_unwritable
 
 logger = logging.getLogger(__name__)
 NO_WEBHOOK_SECRET = "WEBHOOK_SECRET must be set in webhook mode (Telegram sends it with every request)"
@@ -40,11 +44,14 @@ def prepare_engine(settings: Settings) -> Engine:
     elif engine.is_stale():
         logger.warning("documents changed since the index was built; an admin can /reindex")
     engine.embedder.embed_queries(["warm-up"])  # the first real question should not pay for this
+    warn_unwritable(documents_dir=settings.documents_dir, index_dir=settings.index_dir)
     return engine
 
 
-def create_webhook_app(dp: Dispatcher, bot: Bot, settings: Settings) -> web.Application:
-    """The webhook endpoint (secret header required) and /healthz; nothing else is served."""
+def create_webhook_app(
+    dp: Dispatcher, bot: Bot, settings: Settings, status: WebhookStatus | None = None
+) -> web.Application:
+    """The webhook endpoint (secret header required) and /healthz (503 until ``status`` says registered)."""
     if settings.webhook_secret is None:
         raise StartupFailed(NO_WEBHOOK_SECRET)
     app = web.Application()
@@ -54,23 +61,26 @@ def create_webhook_app(dp: Dispatcher, bot: Bot, settings: Settings) -> web.Appl
 
     async def healthz(request: web.Request) -> web.Response:
         stats = dp["answers"].engine.stats()
-        return web.json_response({"status": "ok", "index_version": stats["version"], "documents": stats["documents"]})
+        body = {"status": "ok", "index_version": stats["version"], "documents": stats["documents"]}
+        if status is not None and not status.registered:
+            return web.json_response({**body, "status": "starting", **status.as_json()}, status=503)
+        return web.json_response({**body, **(status.as_json() if status else {})})
 
     app.router.add_get("/healthz", healthz)
     return app
 
 
 async def _run_webhook(dp: Dispatcher, bot: Bot, settings: Settings) -> None:
-    app = create_webhook_app(dp, bot, settings)
+    """Serve first, then register with Telegram (retried while it is unreachable), then set the menus."""
+    status = WebhookStatus()
+    access_log = logging.getLogger("aiohttp.access")
+    access_log.addFilter(QuietHealthyChecks())
+    access_log.addFilter(QuietRefusedUpdates(settings.webhook_path))  # the handler logs those in one line
+    app = create_webhook_app(dp, bot, settings, status)
     assert settings.webhook_url is not None and settings.webhook_secret is not None
     url = settings.webhook_url.rstrip("/") + settings.webhook_path
-    await required(
-        bot.set_webhook(
-            url, secret_token=settings.webhook_secret.get_secret_value(), allowed_updates=dp.resolve_used_update_types()
-        ),
-        f"setWebhook {url}",
-    )
-    runner = web.AppRunner(app, access_log=None)  # one line per update would drown what matters
+    secret = settings.webhook_secret.get_secret_value()
+    runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
     await site.start()
@@ -79,11 +89,39 @@ async def _run_webhook(dp: Dispatcher, bot: Bot, settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
-    logger.info("stopping: finishing answers in flight")
-    # Stops listening, waits for the updates in flight, runs the dispatcher's shutdown; the session is
-    # closed after that, by _main, so no answer loses its connection half-way.
-    await runner.cleanup()
+
+    async def register() -> None:
+        allowed = dp.resolve_used_update_types()
+        # Outages are waited out inside; what is left is Telegram saying no (a wrong token, a URL it will
+        # not call), which ends the start in one line.
+        await required(
+            register_webhook(lambda: bot.set_webhook(url, secret_token=secret, allowed_updates=allowed), status),
+            f"setWebhook {url}",
+        )
+        await set_commands(bot, settings)
+
+    try:
+        await run_until_stopped(stop, register())
+    finally:
+        logger.info("stopping: finishing answers in flight")
+        # Stops listening, waits for the updates in flight, runs the dispatcher's shutdown; the session is
+        # closed after that, by _main, so no answer loses its connection half-way.
+        await runner.cleanup()
+
+
+async def run_until_stopped(stop: asyncio.Event, start_up: Coroutine[object, object, None]) -> None:
+    """Run ``start_up`` while serving; a stop signal cancels it, its failure (a refusal) ends the serving."""
+    work = asyncio.create_task(start_up)
+    stopped = asyncio.create_task(stop.wait())
+    try:
+        done, _ = await asyncio.wait({work, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        if work in done:
+            work.result()  # re-raises Telegram's refusal
+            await stopped
+    finally:
+        for task in (work, stopped):
+            task.cancel()
+        await asyncio.gather(work, stopped, return_exceptions=True)
 
 
 async def start_polling(dp: Dispatcher, bot: Bot, settings: Settings, handle_signals: bool = True, **kwargs) -> None:
@@ -98,20 +136,26 @@ async def start_polling(dp: Dispatcher, bot: Bot, settings: Settings, handle_sig
 
 
 async def _main(settings: Settings) -> None:
+    heartbeat = Heartbeat(settings.heartbeat_file)
+    heartbeat.reset()  # a file left by an earlier process must not vouch for this one while it starts
     try:
         bot = create_bot(settings)
     except TokenValidationError:
         raise StartupFailed("BOT_TOKEN is not a bot token (it looks like 123456789:AA...; ask @BotFather)") from None
     try:
-        me = await required(bot.me(), "getMe")  # a wrong token fails here, before the model is loaded
-        logger.info("signed in as @%s", me.username)
+        if not settings.webhook_url:
+            # A wrong token fails here, before the model is loaded. (Webhook mode learns it from setWebhook,
+            # which it retries while Telegram is unreachable.)
+            me = await required(bot.me(), "getMe")
+            logger.info("signed in as @%s", me.username)
         engine = await asyncio.to_thread(prepare_engine, settings)
         speech = await asyncio.to_thread(create_speech_service, settings)  # loads the whisper model once
         dp = build_dispatcher(settings, engine, speech=speech)
-        await set_commands(bot, settings)
         if settings.webhook_url:
             await _run_webhook(dp, bot, settings)
         else:
+            install_heartbeat(bot, heartbeat)  # what the healthcheck reads
+            await set_commands(bot, settings)
             # A webhook left from webhook mode would block getUpdates.
             await optional(bot.delete_webhook(), "deleteWebhook")
             await start_polling(dp, bot, settings)

@@ -64,6 +64,18 @@ class UpdateRequestHandler(SimpleRequestHandler):
         """The runner closes the bot's session once everything is sent."""
 
 
+class QuietRefusedUpdates(logging.Filter):
+    """For aiohttp's access log: a request refused as not an update was already logged, in one line, by the handler."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.refused = f"POST {path} "
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not (self.refused in message and '" 400 ' in message)
+
+
 def _reason(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         return f"{exc.error_count()} invalid fields"

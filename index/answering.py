@@ -1,9 +1,15 @@
-"""Pick the answer sentence from the best chunk, or abstain.
+"""Pick the answer sentence in the best document, or abstain.
 
-The answer is the sentence of the top chunk that best matches the question: its own vector's
-cosine, plus the question's stemmed words it contains when the lexical signal counts for this
-question. Abstaining compares the best sentence cosine with how well generic background
-sentences match the same question (see :mod:`index.background`): cosines of different
+Retrieval finds the document by its context: the question names the commission, the session and
+the city, and so does the report. The answer is not the sentence that restates that context (the
+headline, "the 15th session of the commission continues in Baku…") but the one that adds the asked
+fact. So a sentence is chosen by how well it matches the question *beyond* the document's own
+context: its relevance (cosine plus lexical evidence) minus ``context_weight`` times its cosine to
+the document's title. A headline, being the title, gets no credit; a sentence naming the deputy
+prime minister who led the delegation keeps its full relevance.
+
+Abstaining compares the chosen sentence's relevance with how well generic background sentences
+(in many languages, see :mod:`index.background`) match the same question: cosines of different
 questions, above all in different languages, are not on one scale, but this margin is.
 """
 
@@ -19,33 +25,78 @@ from index.snapshot import Snapshot
 
 @dataclass(frozen=True)
 class AnswerConfig:
-    abstain_margin: float = 0.045  # the answer sentence must beat the background by this much
-    lexical_discount: float = 0.35  # share of the lexical bonus that any on-topic sentence gets
-    background_top: int = 5  # compare with the mean of the best few background sentences
+    abstain_margin: float = 0.03  # answer when the best document stands out from the rest by this much...
+    topic_margin: float = 0.05  # ...or when it beats generic background text by this much
+    yardstick_documents: int = 30  # "the rest": this many next-best documents (or background sentences)
+    background_top: int = 10  # generic text: the mean of this many best background sentences
+    context_weight: float = 0.5  # how much restating the document's title costs a sentence
+    asked_weight: float = 0.1  # how much holding the question's terms that the title lacks earns it
+    document_chunks: int = 8  # chunks of the best document whose sentences compete for the answer
 
 
 @dataclass(frozen=True)
 class SentenceChoice:
+    hit: ScoredChunk  # the chunk that holds the sentence
     sentence: int  # global sentence row
-    start: int
+    start: int  # offsets inside the chunk's text
     end: int
-    score: float
+    score: float  # what chose it: cosine to the question minus restated context
 
 
-def background_level(snapshot: Snapshot, query_vector: np.ndarray, config: AnswerConfig) -> float:
-    if len(snapshot.background) == 0:
-        return 0.0
-    scores = snapshot.background @ query_vector
-    top = np.sort(scores)[-config.background_top :]
-    return float(top.mean())
+def best_per_document(snapshot: Snapshot, hits: list[ScoredChunk]) -> dict[int, float]:
+    """Each candidate document's best sentence cosine."""
+    best: dict[int, float] = {}
+    for hit in hits:
+        document = int(snapshot.chunk_document[hit.chunk])
+        score = float(hit.sentence_scores.max()) if len(hit.sentence_scores) else -1.0
+        best[document] = max(best.get(document, -1.0), score)
+    return best
 
 
-def choose_sentence(snapshot: Snapshot, hit: ScoredChunk) -> SentenceChoice | None:
-    """The sentence of the chunk with the best cosine plus lexical evidence."""
-    rows = snapshot.sentences_of(hit.chunk)
-    if len(rows) == 0:
+def answer_margin(snapshot: Snapshot, hits: list[ScoredChunk], query_vector: np.ndarray, config: AnswerConfig) -> float:
+    """How far above the bar the best document is; answer when this is >= 0.
+
+    Two yardsticks, either of which is enough:
+    - *Stands out from the archive*: the best document's best sentence against the mean of the next
+      ``yardstick_documents`` documents' (topped up with background sentences in a small archive).
+      Both sides carry the question's language offset, so one threshold holds in every language,
+      and a question the archive does not cover finds nothing that stands out.
+    - *On the archive's subject*: the same sentence against generic everyday text (the multilingual
+      background). In an archive of one subject (every report is about a commission session) the
+      answering report stands out little from its neighbours, yet far from everyday text.
+    A near miss (the right commission, another session) passes both; :mod:`index.constraints` is
+    what refuses it.
+    """
+    best = best_per_document(snapshot, hits)
+    top = best.pop(int(snapshot.chunk_document[hits[0].chunk]))
+    background = np.sort(snapshot.background @ query_vector)[::-1] if len(snapshot.background) else np.zeros(0)
+    others = sorted(best.values(), reverse=True)[: config.yardstick_documents]
+    others += background[: config.yardstick_documents - len(others)].tolist()
+    standout = top - float(np.mean(others)) if others else top
+    generic = float(background[: config.background_top].mean()) if len(background) else 0.0
+    return max(standout - config.abstain_margin, top - generic - config.topic_margin)
+
+
+def choose_sentence(snapshot: Snapshot, hits: list[ScoredChunk], config: AnswerConfig) -> SentenceChoice | None:
+    """The sentence of the best document that adds most to its context."""
+    if not hits:
         return None
-    scores = hit.sentence_scores + hit.sentence_bonus
-    best = int(np.argmax(scores))
-    start, end = (int(x) for x in snapshot.sentence_span[rows[best]])
-    return SentenceChoice(rows[best], start, end, float(scores[best]))
+    document = int(snapshot.chunk_document[hits[0].chunk])
+    candidates = [h for h in hits if int(snapshot.chunk_document[h.chunk]) == document][: config.document_chunks]
+    best: SentenceChoice | None = None
+    for hit in candidates:
+        rows = snapshot.sentences_of(hit.chunk)
+        if len(rows) == 0:
+            continue
+        # The question's words that its answer's title also holds are its context (commission,
+        # session, city), which the choice must look past; the ones the title lacks are what is asked.
+        scores = (
+            hit.sentence_scores
+            - config.context_weight * hit.sentence_context
+            + config.asked_weight * hit.sentence_asked
+        )
+        i = int(np.argmax(scores))
+        if best is None or scores[i] > best.score:
+            start, end = (int(x) for x in snapshot.sentence_span[rows[i]])
+            best = SentenceChoice(hit, rows[i], start, end, float(scores[i]))
+    return best

@@ -25,13 +25,14 @@ import numpy as np
 
 from index.background import BACKGROUND_SENTENCES
 from index.embedding.embedder import Embedder
+from index.language_id import detect_language
 from index.lexical import BM25Index, Stemmer
 from index.loader import DocumentFile, list_document_files, parse_document, read_raw
 from index.models import BuildReport, SkippedFile
 from index.readers import UnreadableDocument
 from index.snapshot import ChunkRecord, DocumentRow, Snapshot, write_database, write_vectors
-from index.splitter import SplitterConfig, split_text
-from index.store import DATABASE, VersionStore, write_manifest
+from index.splitter import SPLITTER_VERSION, SplitterConfig, split_text
+from index.store import DATABASE, TITLE_VECTORS, VersionStore, write_manifest
 
 logger = logging.getLogger(__name__)
 
@@ -123,13 +124,20 @@ def source_stamps(documents_dir: Path) -> dict[str, list[int]]:
     return stamps
 
 
-def _reusable(previous: Snapshot | None, embedder: Embedder, full: bool) -> Snapshot | None:
-    if previous is None or full:
+def _reusable(previous: Snapshot | None, embedder: Embedder, options: BuildOptions) -> Snapshot | None:
+    if previous is None or options.full:
         return None
     if previous.model != embedder.name or previous.manifest.get("dimension") != embedder.dimension:
         logger.info("model changed (%s -> %s): rebuilding every vector", previous.model, embedder.name)
         return None
+    if previous.manifest.get("splitter") != _splitter_stamp(options.splitter):
+        logger.info("the text splitter changed: reading every document again")
+        return None
     return previous
+
+
+def _splitter_stamp(config: SplitterConfig) -> dict:
+    return {"max_chars": config.max_chars, "version": SPLITTER_VERSION}
 
 
 def build(
@@ -148,7 +156,7 @@ def build(
     report = BuildReport(full=options.full)
     with store.build_lock():
         store.clean_up()
-        old = _reusable(previous, embedder, options.full)
+        old = _reusable(previous, embedder, options)
         old_docs = {d.path: i for i, d in enumerate(old.documents)} if old else {}
         previous_hashes = {d.path: d.content_hash for d in previous.documents} if previous else {}
         sentences_pool = _VectorPool(embedder, old.sentence_vectors_by_hash() if old else {})
@@ -176,6 +184,10 @@ def build(
         for chunk in chunks:
             for start, end, digest in chunk.sentences:
                 sentences_pool.want(digest, chunk.text[start:end])
+        # Titles are metadata, embedded to tell a document's context from the fact a sentence adds.
+        title_hashes = [text_hash(d.meta.title) for d in documents]
+        for digest, document in zip(title_hashes, documents, strict=True):
+            sentences_pool.want(digest, document.meta.title)
         background_hashes = [text_hash(s) for s in BACKGROUND_SENTENCES]
         for digest, sentence in zip(background_hashes, BACKGROUND_SENTENCES, strict=True):
             sentences_pool.want(digest, sentence)
@@ -193,8 +205,10 @@ def build(
         chunk_matrix = compose_chunk_vectors(chunks, sentence_matrix)
         write_vectors(staged.path, chunk_matrix, sentence_matrix, dim)
         sentence_texts = [c.text[a:b] for c in chunks for a, b, _ in c.sentences]
-        BM25Index.build([c.text for c in chunks], sentence_texts, stemmer).save(staged.path)
+        titles = [d.meta.title for d in documents]
+        BM25Index.build([c.text for c in chunks], sentence_texts, titles, stemmer).save(staged.path)
         np.save(staged.path / "background.npy", sentences_pool.matrix(background_hashes, dim))
+        np.save(staged.path / TITLE_VECTORS, sentences_pool.matrix(title_hashes, dim))
         progress("writing", 2, 3)
         report.documents, report.chunks, report.version = len(documents), len(chunks), staged.name
         write_manifest(
@@ -208,10 +222,11 @@ def build(
                 "sentences": int(sentence_matrix.shape[0]),
                 "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                 "skipped": [s.as_json() for s in report.skipped],
-                "splitter": {"max_chars": options.splitter.max_chars},
+                "splitter": _splitter_stamp(options.splitter),
                 "chunk_vectors": "length-weighted mean of sentence vectors",
                 "sources": source_stamps(options.documents_dir),
                 "background_hashes": background_hashes,
+                "title_hashes": title_hashes,
             },
         )
         progress("writing", 3, 3)
@@ -261,7 +276,14 @@ def _add_document(
     if not drafts:
         raise UnreadableDocument("no sentences found in the text", "no_text")
     documents.append(
-        DocumentRow(file.relative, document.content_hash, document.format, document.meta, len(document.text))
+        DocumentRow(
+            file.relative,
+            document.content_hash,
+            document.format,
+            document.meta,
+            len(document.text),
+            detect_language(document.text),
+        )
     )
     for position, draft in enumerate(drafts):
         sentences = [(a, b, text_hash(draft.text[a:b])) for a, b in draft.sentences]

@@ -37,11 +37,22 @@ class EngineSettings(BaseSettings):
         description="ONNX backend: int8 linear layers with outlier channels kept in float32 (~1.45x faster "
         "encoding, XQuAD Recall@1 within 0.5 point of float32); false: the float32 graph",
     )
+    language_neutral: bool = Field(
+        True,
+        description="Compare texts with the languages' own directions removed from their vectors, so a question "
+        "finds the report that answers it in any language (false: the model's raw vectors)",
+    )
     max_file_mb: float = Field(20.0, description="Files larger than this are skipped")
     chunk_max_chars: int = Field(1000, description="Longest chunk, in characters (whole sentences)")
     top_k: int = Field(3, description="Passages returned with each answer")
     abstain_margin: float = Field(
-        0.045, description="How far the best sentence must beat generic text to count as an answer"
+        0.03,
+        description="Answer when the best document stands out from the archive's next best ones by this much "
+        "(cosine); higher abstains more",
+    )
+    topic_margin: float = Field(
+        0.05,
+        description="...or when its best sentence beats generic everyday text by this much; higher abstains more",
     )
     lexical_weight: float = Field(
         0.2, description="Weight of BM25 in the hybrid score (when the question's words occur in the documents)"

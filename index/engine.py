@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from index.answering import AnswerConfig, SentenceChoice, background_level, choose_sentence
+from index.answering import AnswerConfig, SentenceChoice, answer_margin, choose_sentence
 from index.builder import BuildOptions, ProgressCallback, build, source_stamps
 from index.config import EngineSettings
+from index.constraints import missing_numbers
 from index.embedding.embedder import Embedder, EmbedderConfig
 from index.embedding.factory import create_embedder
 from index.lexical import Stemmer
@@ -57,9 +58,10 @@ class EngineConfig:
                 document_prompt=settings.document_prompt,
                 quantize=settings.quantize,
                 backend=settings.embedding_backend,
+                language_neutral=settings.language_neutral,
             ),
             retrieval=RetrievalConfig(lexical_weight=settings.lexical_weight),
-            answer=AnswerConfig(abstain_margin=settings.abstain_margin),
+            answer=AnswerConfig(abstain_margin=settings.abstain_margin, topic_margin=settings.topic_margin),
             top_k=settings.top_k,
         )
 
@@ -149,45 +151,74 @@ class Engine:
         query_vector: np.ndarray,
         k: int,
         retrieval: RetrievalConfig | None = None,
-        excluded_documents: frozenset[int] = frozenset(),
     ) -> Reply:
         """Everything after encoding the question (evaluation reuses question vectors)."""
-        hits, signals = retrieve(
-            snapshot, query_vector, question, max(k, 1), retrieval or self.config.retrieval, excluded_documents
-        )
-        return self.reply_from_hits(snapshot, question, query_vector, hits, signals, k)
+        hits, signals = self.retrieve(snapshot, question, query_vector, retrieval)
+        choice, margin = self.judge(snapshot, query_vector, hits, signals, question)
+        return self.compose_reply(snapshot, question, hits, choice, margin, k)
 
-    def reply_from_hits(
+    def retrieve(
         self,
         snapshot: Snapshot,
         question: str,
         query_vector: np.ndarray,
+        retrieval: RetrievalConfig | None = None,
+    ) -> tuple[list[ScoredChunk], QuestionSignals]:
+        """Every candidate chunk, best first."""
+        # Every candidate: the best document's other chunks compete for the answer sentence, and the
+        # documents behind it are the yardstick it must stand out from.
+        config = retrieval or self.config.retrieval
+        return retrieve(snapshot, query_vector, question, None, config)
+
+    def compose_reply(
+        self,
+        snapshot: Snapshot,
+        question: str,
         hits: list[ScoredChunk],
-        signals: QuestionSignals,
+        choice: SentenceChoice | None,
+        margin: float,
         k: int,
     ) -> Reply:
-        """Choose the answer sentence in the best chunk, or abstain."""
-        choice, margin = self.judge(snapshot, query_vector, hits, signals)
-        if choice is None or margin < self.config.answer.abstain_margin:
+        """The answer sentence in its passage and the next best passages, or "not found"."""
+        if choice is None or margin < 0:
             # Nearest text that does not answer is noise; say "not found" instead of showing it.
             return Reply(question, None, [])
-        passages = [self._passage(snapshot, hit) for hit in hits[:k]]
+        # The answer's own passage first, then the next best passages.
+        shown = [choice.hit, *[h for h in hits if h.chunk != choice.hit.chunk][: max(k - 1, 0)]]
+        passages = [self._passage(snapshot, hit) for hit in shown]
         best = passages[0]
         answer = Answer(best.text[choice.start : choice.end], best, choice.start, choice.end, hits[0].score)
         return Reply(question, answer, passages)
 
     def judge(
-        self, snapshot: Snapshot, query_vector: np.ndarray, hits: list[ScoredChunk], signals: QuestionSignals
+        self,
+        snapshot: Snapshot,
+        query_vector: np.ndarray,
+        hits: list[ScoredChunk],
+        signals: QuestionSignals,
+        question: str = "",
     ) -> tuple[SentenceChoice | None, float]:
-        """The answer sentence of the best chunk and its margin over generic text (abstain below the threshold)."""
-        choice = choose_sentence(snapshot, hits[0]) if hits else None
+        """The answer sentence and its margin (abstain below the threshold)."""
+        answer = self.config.answer
+        choice = choose_sentence(snapshot, hits, answer)
         if choice is None:
             return None, float("-inf")
-        answer = self.config.answer
-        # Questions in the documents' language share domain words with many sentences, answer
-        # or not; only lexical evidence beyond that common share counts towards answering.
-        expected_overlap = answer.lexical_discount * signals.lexical_weight
-        return choice, choice.score - expected_overlap - background_level(snapshot, query_vector, answer)
+        margin = answer_margin(snapshot, hits, query_vector, answer)
+        if margin >= 0 and missing_numbers(question, self._texts_of(snapshot, choice.hit)):
+            # The best document never writes a number the question names (its session, year or
+            # figure): it answers a near question, not this one.
+            margin = -1.0
+        return choice, margin
+
+    @staticmethod
+    def _texts_of(snapshot: Snapshot, hit: ScoredChunk) -> Iterator[str]:
+        """The hit's document, as text: title and date first, then every chunk."""
+        document = int(snapshot.chunk_document[hit.chunk])
+        meta = snapshot.documents[document].meta
+        yield meta.title
+        yield meta.date
+        for chunk in np.flatnonzero(snapshot.chunk_document == document):
+            yield snapshot.chunk_text[int(chunk)]
 
     def _passage(self, snapshot: Snapshot, hit: ScoredChunk) -> Passage:
         document = snapshot.documents[int(snapshot.chunk_document[hit.chunk])]

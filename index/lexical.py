@@ -77,6 +77,20 @@ class LexicalMatch:
     number_ceiling: float
     sentence_words: np.ndarray  # per sentence: idf-weighted share of the question's known words it contains
     sentence_numbers: np.ndarray  # per sentence: the same for numbers
+    columns: list[int]  # the question's known terms (words and numbers)
+    total_weight: float  # their idf, plus the unseen words' at the rarest weight
+
+    def share_beyond_titles(self, index: BM25Index, sentences: np.ndarray, documents: np.ndarray) -> np.ndarray:
+        """Per sentence: idf-weighted share of the question's terms it holds that its document's title does not.
+
+        A question restates the context its answer sits in (the commission, the session), and so
+        does the title; the terms left are the asked ones ("signed", "22nd" under a 21st-session title).
+        """
+        if not self.columns or self.total_weight <= 0 or len(sentences) == 0:
+            return np.zeros(len(sentences), dtype=np.float32)
+        held = index.sentence_terms[:, self.columns].tocsr()[sentences].toarray()
+        in_title = index.title_terms[documents][:, self.columns].toarray()
+        return ((held * (1.0 - in_title)) @ index.idf[self.columns] / self.total_weight).astype(np.float32)
 
 
 def _term_rows(texts: list[str], stemmer: Stemmer, vocabulary: dict[str, int], grow: bool) -> list[dict[int, int]]:
@@ -107,22 +121,31 @@ class BM25Index:
         weights: sp.csc_matrix,
         idf: np.ndarray,
         sentence_terms: sp.csc_matrix,
+        title_terms: sp.csr_matrix,
         stemmer: Stemmer,
     ) -> None:
         self.vocabulary = vocabulary
         self.weights = weights
         self.idf = idf
-        self.sentence_terms = sentence_terms
+        self.sentence_terms = sentence_terms.tocsc()  # read by columns (the question's terms)
+        self.title_terms = title_terms
         self.stemmer = stemmer
         self.n_chunks = weights.shape[0]
 
     @classmethod
     def build(
-        cls, chunks: list[str], sentences: list[str], stemmer: Stemmer, k1: float = 1.2, b: float = 0.75
+        cls,
+        chunks: list[str],
+        sentences: list[str],
+        titles: list[str],
+        stemmer: Stemmer,
+        k1: float = 1.2,
+        b: float = 0.75,
     ) -> BM25Index:
         vocabulary: dict[str, int] = {}
         chunk_rows = _term_rows(chunks, stemmer, vocabulary, grow=True)
         sentence_rows = _term_rows(sentences, stemmer, vocabulary, grow=False)
+        title_rows = _term_rows(titles, stemmer, vocabulary, grow=False)
         tf = _matrix(chunk_rows, len(vocabulary)).tocoo()
         n = max(len(chunks), 1)
         df = np.bincount(tf.col, minlength=len(vocabulary)).astype(np.float32)
@@ -132,8 +155,9 @@ class BM25Index:
         norm = k1 * (1 - b + b * lengths / max(avg_len, 1e-9))
         data = tf.data * (k1 + 1) / (tf.data + norm[tf.row]) * idf[tf.col]
         weights = sp.csc_matrix((data.astype(np.float32), (tf.row, tf.col)), shape=tf.shape)
-        sentence_terms = _matrix(sentence_rows, len(vocabulary), binary=True).tocsc()
-        return cls(vocabulary, weights, idf, sentence_terms, stemmer)
+        sentence_terms = _matrix(sentence_rows, len(vocabulary), binary=True)
+        title_terms = _matrix(title_rows, len(vocabulary), binary=True)
+        return cls(vocabulary, weights, idf, sentence_terms, title_terms, stemmer)
 
     def search(self, question: str) -> LexicalMatch:
         terms = set(self.stemmer.terms(question))
@@ -157,6 +181,8 @@ class BM25Index:
             number_ceiling=number_weight * 2.2,
             sentence_words=self._sentence_share(words, word_weight + unseen_weight),
             sentence_numbers=self._sentence_share(numbers, number_weight),
+            columns=words + numbers,
+            total_weight=word_weight + unseen_weight + number_weight,
         )
 
     def _chunk_scores(self, columns: list[int]) -> tuple[np.ndarray, float]:
@@ -173,13 +199,15 @@ class BM25Index:
     def save(self, folder: Path) -> None:
         sp.save_npz(folder / "bm25.npz", self.weights.tocsc(), compressed=False)
         sp.save_npz(folder / "sentence_terms.npz", self.sentence_terms.tocsc(), compressed=False)
+        sp.save_npz(folder / "title_terms.npz", self.title_terms.tocsr(), compressed=False)
         np.save(folder / "bm25_idf.npy", self.idf)
         (folder / "bm25_vocabulary.json").write_text(json.dumps(self.vocabulary, ensure_ascii=False), "utf-8")
 
     @classmethod
     def load(cls, folder: Path, stemmer: Stemmer) -> BM25Index:
         weights = sp.load_npz(folder / "bm25.npz").tocsc()
-        sentence_terms = sp.load_npz(folder / "sentence_terms.npz").tocsc()
+        sentence_terms = sp.load_npz(folder / "sentence_terms.npz")
+        title_terms = sp.load_npz(folder / "title_terms.npz").tocsr()
         idf = np.load(folder / "bm25_idf.npy")
         vocabulary = json.loads((folder / "bm25_vocabulary.json").read_text("utf-8"))
-        return cls(vocabulary, weights, idf, sentence_terms, stemmer)
+        return cls(vocabulary, weights, idf, sentence_terms, title_terms, stemmer)

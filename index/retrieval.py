@@ -12,6 +12,7 @@ is noise and is ignored, while a Russian question gets the full lexical signal.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,8 +28,14 @@ class RetrievalConfig:
     sentence_weight: float = 0.7
     lexical_weight: float = 0.2
     lexical_gate: float = 0.3  # vocabulary coverage below which BM25 gets no vote
-    number_weight: float = 0.05  # numbers shared with the question, in any language
+    # Numbers shared with the question, in any language: a tie-breaker between reports of one commission's
+    # sessions, not a match of its own (0.05 let a "6th session" of another pair outrank the right pair).
+    number_weight: float = 0.025
     mode: str = "hybrid"  # "hybrid", or "dense" / "lexical" alone (for evaluation)
+    # Question words rank a chunk only against chunks of its own language: in a mixed archive every
+    # report in the question's language shares its common words, which must not lift them all above
+    # the report in another language that answers. Numbers count in any language.
+    words_within_language: bool = True
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,8 @@ class ScoredChunk:
     score: float  # the fused score that ranks chunks
     sentence_scores: np.ndarray  # cosine of each of the chunk's sentences, in order
     sentence_bonus: np.ndarray  # the lexical evidence of each sentence (question words and numbers it holds)
+    sentence_context: np.ndarray  # cosine of each sentence to its document's title: how much it restates context
+    sentence_asked: np.ndarray  # share of the question's terms each sentence holds beyond its document's title
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,13 @@ def lexical_gate(coverage: float, config: RetrievalConfig) -> float:
     return (coverage - config.lexical_gate) / (1.0 - config.lexical_gate)
 
 
+def _best_of_same_language(values: np.ndarray, languages: np.ndarray) -> np.ndarray:
+    """For each item, the largest value among items of its language."""
+    best = np.full(int(languages.max()) + 1 if len(languages) else 0, -np.inf, dtype=np.float32)
+    np.maximum.at(best, languages, values)
+    return best[languages]
+
+
 def _reconstruct(index, ids: np.ndarray) -> np.ndarray:
     if len(ids) == 0:
         return np.zeros((0, index.d), dtype=np.float32)
@@ -61,9 +77,8 @@ def retrieve(
     snapshot: Snapshot,
     query_vector: np.ndarray,
     question: str,
-    k: int,
+    k: int | None,
     config: RetrievalConfig,
-    excluded_documents: frozenset[int] = frozenset(),
 ) -> tuple[list[ScoredChunk], QuestionSignals]:
     n = snapshot.n_chunks
     lexical = snapshot.bm25.search(question)
@@ -72,12 +87,10 @@ def retrieve(
     if n == 0:
         return [], signals
     query = np.ascontiguousarray(query_vector.reshape(1, -1), dtype=np.float32)
-    # Masked documents (evaluation) can crowd the top: ask FAISS for more to compensate.
-    extra = 10 * len(excluded_documents)
-    c = min(n, config.candidates + extra)
+    c = min(n, config.candidates)
     _, chunk_ids = snapshot.chunk_vectors.search(query, c)
     n_sent = snapshot.sentence_vectors.ntotal
-    _, sentence_ids = snapshot.sentence_vectors.search(query, min(n_sent, 2 * config.candidates + extra))
+    _, sentence_ids = snapshot.sentence_vectors.search(query, min(n_sent, 2 * config.candidates))
     candidates: set[int] = set()
     if config.mode != "lexical":
         candidates.update(chunk_ids[0][chunk_ids[0] >= 0].tolist())
@@ -86,8 +99,6 @@ def retrieve(
         if weight > 0:
             top = np.argpartition(-scores, c - 1)[:c] if n > c else np.arange(n)
             candidates.update(int(i) for i in top if scores[i] > 0)
-    if excluded_documents:
-        candidates = {i for i in candidates if int(snapshot.chunk_document[i]) not in excluded_documents}
     if not candidates:
         return [], signals
 
@@ -95,28 +106,35 @@ def retrieve(
     chunk_cos = _reconstruct(snapshot.chunk_vectors, chunk_rows) @ query[0]
     ranges = [snapshot.sentences_of(int(i)) for i in chunk_rows]
     sentence_rows = np.fromiter((s for r in ranges for s in r), dtype=np.int64)
-    sentence_cos = _reconstruct(snapshot.sentence_vectors, sentence_rows) @ query[0]
-    ceiling = max(lexical.ceiling, 1e-9)
-    number_ceiling = max(lexical.number_ceiling, 1e-9)
-    scored: list[ScoredChunk] = []
-    offset = 0
+    sentence_matrix = _reconstruct(snapshot.sentence_vectors, sentence_rows)
+    sentence_cos = sentence_matrix @ query[0]
+    sentence_documents = snapshot.chunk_document[snapshot.sentence_chunk[sentence_rows]]
+    sentence_context = np.einsum("ij,ij->i", sentence_matrix, snapshot.title_vectors[sentence_documents])
+    sentence_asked = lexical.share_beyond_titles(snapshot.bm25, sentence_rows, sentence_documents)
     # A sentence holding the question's rare words is evidence even inside a long chunk, where
     # BM25's length normalisation would discount it.
-    bonus = (
-        signals.lexical_weight * lexical.sentence_words[sentence_rows]
-        + signals.number_weight * lexical.sentence_numbers[sentence_rows]
-    )
-    for row, cos, r in zip(chunk_rows, chunk_cos, ranges, strict=True):
-        sentences = sentence_cos[offset : offset + len(r)]
-        sentence_bonus = bonus[offset : offset + len(r)]
-        offset += len(r)
-        best_sentence = float(sentences.max()) if len(sentences) else float(cos)
+    sentence_words = signals.lexical_weight * lexical.sentence_words[sentence_rows]
+    sentence_numbers = signals.number_weight * lexical.sentence_numbers[sentence_rows]
+    bounds = np.cumsum([0] + [len(r) for r in ranges])
+    words = np.zeros(len(chunk_rows), dtype=np.float32)
+    numbers = np.zeros(len(chunk_rows), dtype=np.float32)
+    for i, (a, b) in enumerate(itertools.pairwise(bounds)):
+        if b > a:
+            words[i] = sentence_words[a:b].max()
+            numbers[i] = sentence_numbers[a:b].max()
+    words += signals.lexical_weight * lexical.scores[chunk_rows] / max(lexical.ceiling, 1e-9)
+    numbers += signals.number_weight * lexical.number_scores[chunk_rows] / max(lexical.number_ceiling, 1e-9)
+    if config.words_within_language and config.mode != "lexical":
+        words -= _best_of_same_language(words, snapshot.chunk_language[chunk_rows])
+    lexical_score = (words + numbers) / 2
+    scored: list[ScoredChunk] = []
+    for i, (row, cos) in enumerate(zip(chunk_rows, chunk_cos, strict=True)):
+        a, b = bounds[i], bounds[i + 1]
+        sentences = sentence_cos[a:b]
+        best_sentence = float(sentences.max()) if b > a else float(cos)
         dense = (1 - config.sentence_weight) * float(cos) + config.sentence_weight * best_sentence
-        words = float(lexical.scores[row]) / ceiling
-        numbers = float(lexical.number_scores[row]) / number_ceiling
-        best_bonus = float(sentence_bonus.max()) if len(sentence_bonus) else 0.0
-        lex = (signals.lexical_weight * words + signals.number_weight * numbers + best_bonus) / 2
-        score = lex if config.mode == "lexical" else dense + lex
-        scored.append(ScoredChunk(int(row), score, sentences, sentence_bonus))
+        score = float(lexical_score[i]) + (0.0 if config.mode == "lexical" else dense)
+        bonus = sentence_words[a:b] + sentence_numbers[a:b]
+        scored.append(ScoredChunk(int(row), score, sentences, bonus, sentence_context[a:b], sentence_asked[a:b]))
     scored.sort(key=lambda s: -s.score)
-    return scored[:k], signals
+    return (scored if k is None else scored[:k]), signals

@@ -23,6 +23,7 @@ from index.store import (
     CHUNK_VECTORS,
     DATABASE,
     SENTENCE_VECTORS,
+    TITLE_VECTORS,
     CorruptIndex,
     check_database,
     read_manifest,
@@ -36,7 +37,7 @@ HNSW_THRESHOLD = 50_000
 SCHEMA = """
 CREATE TABLE documents (
     id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, content_hash TEXT NOT NULL, format TEXT,
-    title TEXT, source TEXT, place TEXT, date TEXT, language TEXT, chars INTEGER
+    title TEXT, source TEXT, place TEXT, date TEXT, language TEXT, chars INTEGER, text_language TEXT
 );
 CREATE TABLE chunks (
     id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL REFERENCES documents(id),
@@ -57,6 +58,7 @@ class DocumentRow:
     format: str
     meta: DocumentMeta
     chars: int
+    text_language: str = ""  # detected from the text (index.language_id), not taken from metadata
 
 
 @dataclass
@@ -76,6 +78,8 @@ class Snapshot:
     sentence_vectors: faiss.Index
     bm25: BM25Index
     background: np.ndarray  # vectors of generic sentences, the yardstick for abstaining
+    title_vectors: np.ndarray  # document row -> its title's vector (the document's context)
+    chunk_language: np.ndarray  # chunk row -> a number naming its document's language (same number, same language)
 
     @property
     def model(self) -> str:
@@ -93,6 +97,7 @@ class Snapshot:
         sentences = _all_vectors(self.sentence_vectors)
         known = {h: sentences[i] for i, h in enumerate(self.sentence_hash)}
         known.update(zip(self.manifest.get("background_hashes", []), self.background, strict=False))
+        known.update(zip(self.manifest.get("title_hashes", []), self.title_vectors, strict=False))
         return known
 
 
@@ -154,7 +159,7 @@ def write_database(path: Path, documents: list[DocumentRow], chunks: list[ChunkR
     try:
         db.executescript(SCHEMA)
         db.executemany(
-            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             [
                 (
                     i,
@@ -167,6 +172,7 @@ def write_database(path: Path, documents: list[DocumentRow], chunks: list[ChunkR
                     d.meta.date,
                     d.meta.language,
                     d.chars,
+                    d.text_language,
                 )
                 for i, d in enumerate(documents)
             ],
@@ -209,9 +215,10 @@ def load_snapshot(folder: Path, stemmer: Stemmer) -> Snapshot:
                     r[2],
                     DocumentMeta(r[3] or "", r[4] or "", r[5] or "", r[6] or "", r[7] or ""),
                     r[8] or 0,
+                    r[9] or "",
                 )
                 for r in db.execute(
-                    "SELECT path, content_hash, format, title, source, place, date, language, chars "
+                    "SELECT path, content_hash, format, title, source, place, date, language, chars, text_language "
                     "FROM documents ORDER BY id"
                 )
             ]
@@ -221,19 +228,26 @@ def load_snapshot(folder: Path, stemmer: Stemmer) -> Snapshot:
             db.close()
         bm25 = BM25Index.load(folder, stemmer)
         background = np.load(folder / "background.npy")
+        title_vectors = np.load(folder / TITLE_VECTORS)
     except (sqlite3.DatabaseError, OSError, ValueError) as exc:
         raise CorruptIndex(f"{folder.name}: cannot read index data ({exc})") from exc
     if chunk_index.ntotal != len(chunk_rows) or sentence_index.ntotal != len(sentence_rows):
         raise CorruptIndex(f"{folder.name}: vectors and database disagree")
+    if len(title_vectors) != len(docs):
+        raise CorruptIndex(f"{folder.name}: title vectors and database disagree")
     if bm25.n_chunks != len(chunk_rows) or bm25.sentence_terms.shape[0] != len(sentence_rows):
         raise CorruptIndex(f"{folder.name}: lexical index and database disagree")
     sentence_chunk = np.array([r[0] for r in sentence_rows], dtype=np.int64)
+    chunk_document = np.array([r[0] for r in chunk_rows], dtype=np.int64)
+    languages = sorted({d.text_language for d in docs})
+    document_language = np.array([languages.index(d.text_language) for d in docs], dtype=np.int64)
     first = np.searchsorted(sentence_chunk, np.arange(len(chunk_rows) + 1), side="left")
     return Snapshot(
         version=folder.name,
         manifest=manifest,
         documents=docs,
-        chunk_document=np.array([r[0] for r in chunk_rows], dtype=np.int64),
+        chunk_document=chunk_document,
+        chunk_language=document_language[chunk_document] if len(docs) else chunk_document,
         chunk_position=np.array([r[1] for r in chunk_rows], dtype=np.int64),
         chunk_text=[r[2] for r in chunk_rows],
         chunk_hash=[r[3] for r in chunk_rows],
@@ -245,4 +259,5 @@ def load_snapshot(folder: Path, stemmer: Stemmer) -> Snapshot:
         sentence_vectors=sentence_index,
         bm25=bm25,
         background=background,
+        title_vectors=title_vectors,
     )

@@ -9,6 +9,7 @@ precise passage, long enough to keep a sentence's context. A sentence longer tha
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -18,6 +19,18 @@ from index.models import ChunkDraft
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _SPACES = re.compile(r"[ \t\u00a0]+")
+# What ends a sentence (or a clause that goes on) at the end of a line, in any script we meet.
+_LINE_END_PUNCTUATION = re.compile(r"[.!?…:;,\"'»”“)\]。！？]$")
+# A "sentence" of a few words is a dateline or a caption ("АШХАБАД, 22 қыркүйек."), not an answer: it joins
+# the sentence after it. Its short vector would otherwise match any question a little, and win.
+MIN_SENTENCE_WORDS = 4
+# A sentence ending in a bare 1-3 digit number and a dot is an ordinal ("14. Dönem", "am 6. Oktober"),
+# not a sentence end; years (4 digits) do end sentences ("…in 2014.").
+_ORDINAL_DOT = re.compile(r"(?:^|[\s(])\d{1,3}\.$")
+
+
+# Bump when the same text splits differently: an index built by an older splitter is re-read, not reused.
+SPLITTER_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -50,16 +63,52 @@ def _hard_wrap(sentence: str, max_chars: int) -> list[str]:
     return pieces
 
 
+def _line_units(paragraph: str) -> list[str]:
+    """The paragraph's lines joined into runs that may hold sentences; a headline is a run of its own.
+
+    A line that ends without punctuation before a line that starts a new sentence is a headline, a
+    dateline or a caption ("Zeybekci ve Novak, Türk-Rus KEK protokolüne imza attı"): run together
+    with the next line it would make one long "sentence" that wins answers by restating the context.
+    Hard-wrapped prose is told apart by its lines that go on in lower case ("…Den Vorsitz führten" /
+    "gemeinsam Hartmut Koschyk…"): where a third of the unpunctuated line ends are such, lines join.
+    """
+    lines = [line.strip() for line in paragraph.split("\n") if line.strip()]
+    if len(lines) < 2:
+        return lines
+    open_ends = [
+        (previous, line) for previous, line in itertools.pairwise(lines) if not _LINE_END_PUNCTUATION.search(previous)
+    ]
+    continued = sum(1 for _, line in open_ends if line[0].islower())
+    if open_ends and continued * 3 >= len(open_ends):
+        return [" ".join(lines)]
+    units = [lines[0]]
+    for previous, line in itertools.pairwise(lines):
+        if _LINE_END_PUNCTUATION.search(previous) or line[0].islower():
+            units[-1] = f"{units[-1]} {line}"
+        else:
+            units.append(line)
+    return units
+
+
 def split_sentences(paragraph: str, config: SplitterConfig) -> list[str]:
     merged: list[str] = []
-    for piece in sentenize(paragraph.replace("\n", " ")):
-        text = piece.text.strip()
-        # razdel ends a sentence at ";" before a capital ("Срок: ...; Ответственный: ..."), which
-        # would cut a table row apart; a clause ending in ";", ":" or "," goes on.
-        if merged and merged[-1].endswith((";", ":", ",")):
-            merged[-1] = f"{merged[-1]} {text}"
-        else:
-            merged.append(text)
+    for unit in _line_units(paragraph):
+        unit_start = len(merged)
+        pending = ""  # a fragment too short to stand alone, waiting for the next sentence
+        for piece in sentenize(unit):
+            text = f"{pending} {piece.text.strip()}".strip()
+            pending = ""
+            # razdel ends a sentence at ";" before a capital ("Срок: ...; Ответственный: ..."), which
+            # would cut a table row apart; a clause ending in ";", ":" or "," goes on. An ordinal's dot
+            # ("KEK 14. Dönem Toplantısı") does not end a sentence either.
+            if len(merged) > unit_start and (merged[-1].endswith((";", ":", ",")) or _ORDINAL_DOT.search(merged[-1])):
+                merged[-1] = f"{merged[-1]} {text}"
+            elif len(text.split()) < MIN_SENTENCE_WORDS:
+                pending = text
+            else:
+                merged.append(text)
+        if pending:  # a short last sentence ("Протокол подписан.") stands alone
+            merged.append(pending)
     sentences: list[str] = []
     for text in merged:
         if len(text) < config.min_sentence_chars:

@@ -25,14 +25,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.folders import FolderNotWritable, is_writable
+
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2  # bump when the files of a version change; older versions are rebuilt
+FORMAT_VERSION = 3  # bump when the files of a version change; older versions are rebuilt
 MANIFEST = "manifest.json"
 DATABASE = "index.sqlite"
 CHUNK_VECTORS = "chunks.faiss"
 SENTENCE_VECTORS = "sentences.faiss"
-VERSION_FILES = (DATABASE, CHUNK_VECTORS, SENTENCE_VECTORS)
+TITLE_VECTORS = "titles.npy"  # one vector per document, in documents order
+VERSION_FILES = (DATABASE, CHUNK_VECTORS, SENTENCE_VECTORS, TITLE_VECTORS)
 
 
 class BuildInProgress(RuntimeError):
@@ -140,8 +143,13 @@ class VersionStore:
     # ---- building ------------------------------------------------------------------------
     @contextmanager
     def build_lock(self) -> Iterator[None]:
-        self.root.mkdir(parents=True, exist_ok=True)
-        handle = open(self.root / "build.lock", "a+")  # noqa: SIM115 - held for the whole build
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            handle = open(self.root / "build.lock", "a+")  # noqa: SIM115 - held for the whole build
+        except OSError as exc:
+            if is_writable(self.root):
+                raise
+            raise FolderNotWritable(self.root, "index") from exc
         try:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

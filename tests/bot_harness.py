@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import shutil
+import signal
+import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +18,7 @@ from bot.config import Settings
 from bot.runners import start_polling
 from bot.speech import SpeechService
 from index.engine import Engine
-from tests.conftest import SEED_DOCUMENTS, FakeEmbedder
+from tests.conftest import ROOT, SEED_DOCUMENTS, FakeEmbedder
 from tests.fake_telegram import TOKEN, FakeTelegram
 
 ADMIN = 1
@@ -85,3 +87,31 @@ def fast_bot(tmp_path: Path, fake: FakeTelegram | None = None, **overrides) -> c
         shutil.copytree(SEED_DOCUMENTS, documents)
     overrides.setdefault("abstain_margin", -1.0)  # calibrated for real models; the fake one always answers
     return running_bot(documents, tmp_path / "index", FakeEmbedder(), fake, **overrides)
+
+
+@contextlib.asynccontextmanager
+async def bot_process(
+    env: dict[str, str], fake: FakeTelegram, fast: bool = False
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """`commission-bot run` as a real process; killed if the test leaves it running, then the fake stops.
+
+    ``fast``: the same process with the FakeEmbedder (tests/bot_child.py), where the model is not the point.
+    """
+    command = ["-m", "tests.bot_child"] if fast else ["-m", "bot.cli", "run"]
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, *command, cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    try:
+        yield process
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await fake.stop()
+
+
+async def sigterm(process: asyncio.subprocess.Process, timeout: float) -> str:
+    """Stop the bot as a container runtime does; returns what it logged."""
+    process.send_signal(signal.SIGTERM)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout)
+    return stderr.decode()

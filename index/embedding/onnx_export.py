@@ -23,6 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
+from index.embedding.cache_access import share_readable
+from index.embedding.model_tools import model_tools_installed
+
 logger = logging.getLogger(__name__)
 
 ONNX_DIR = "onnx"
@@ -106,8 +109,11 @@ def ensure_onnx_model(model_dir: Path, int8: bool = False) -> OnnxModelInfo:
     """Return the verified ONNX export of a sentence-transformers folder, exporting it first if needed."""
     info = read_info(model_dir, int8)
     if info is not None:
+        share_readable(onnx_dir(model_dir))  # exports published by older versions are 0700
         return info
     if read_info(model_dir) is None:
+        if not model_tools_installed():
+            raise OnnxExportError(f"{model_dir} has no float32 ONNX graph and cannot export one here")
         _export_folder(model_dir)
     if int8:
         _build_int8(model_dir)
@@ -135,6 +141,7 @@ def _export_folder(model_dir: Path) -> None:
         except Exception as exc:  # torch's exporter fails in many ways on unusual architectures
             raise OnnxExportError(f"export failed: {type(exc).__name__}: {exc}") from exc
         (staging / META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
+        share_readable(staging)  # mkdtemp made it 0700: other users (a container's, a host's) read the cache
         target = onnx_dir(model_dir)
         if read_info(model_dir) is None:  # an outdated or broken export; never a good one another process just wrote
             shutil.rmtree(target, ignore_errors=True)
@@ -247,6 +254,7 @@ def _build_int8(model_dir: Path) -> None:
         meta["rejected"] = f"int8 vectors too far from float32 (lowest cosine {lowest:.4f} < {MIN_INT8_COSINE})"
         _write_int8_meta(folder, meta)
         raise OnnxExportError(meta["rejected"])
+    share_readable(staging)
     os.replace(staging, folder / INT8_GRAPH_FILE)
     _write_int8_meta(folder, meta)
 
@@ -268,4 +276,5 @@ def _lowest_cosine(reference: np.ndarray, candidate: np.ndarray) -> float:
 def _write_int8_meta(folder: Path, meta: dict) -> None:
     staging = folder / f".{INT8_META_FILE}.{os.getpid()}"
     staging.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    share_readable(staging)
     os.replace(staging, folder / INT8_META_FILE)

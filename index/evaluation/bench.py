@@ -38,7 +38,7 @@ from index.lexical import BM25Index, Stemmer
 from index.models import DocumentMeta
 from index.retrieval import retrieve
 from index.snapshot import ChunkRecord, DocumentRow, faiss_kind, write_database, write_vectors
-from index.store import DATABASE, VersionStore, write_manifest
+from index.store import DATABASE, TITLE_VECTORS, VersionStore, write_manifest
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[str], None]
@@ -181,6 +181,7 @@ def write_padded_version(base: Engine, target_chunks: int, index_dir: Path, seed
         for i, (a, b) in enumerate(snapshot.sentence_span)
     ]
     documents = list(snapshot.documents)
+    title_rows = [snapshot.title_vectors]
     chunks: list[ChunkRecord] = []
     sentence_rows = [sent_vecs]
     for c in range(snapshot.n_chunks):
@@ -194,6 +195,7 @@ def write_padded_version(base: Engine, target_chunks: int, index_dir: Path, seed
         doc_id = len(documents)
         meta = DocumentMeta(title=f"Synthetic filler {doc_id}")
         documents.append(DocumentRow(f"synthetic/filler-{doc_id:06d}.txt", "synthetic", "txt", meta, 0))
+        title_rows.append(snapshot.title_vectors[rng.integers(0, len(snapshot.title_vectors), size=1)])
         count = min(per_doc, filler - start)
         picks = rng.integers(0, len(sentences), size=(count, 2))
         for position, (a, b) in enumerate(picks):
@@ -215,8 +217,10 @@ def write_padded_version(base: Engine, target_chunks: int, index_dir: Path, seed
         # Chunk vectors come from sentence vectors exactly as the builder makes them.
         write_vectors(staged.path, compose_chunk_vectors(chunks, sentence_matrix), sentence_matrix, sent_vecs.shape[1])
         all_sentences = [c.text[a:b] for c in chunks for a, b, _ in c.sentences]
-        BM25Index.build([c.text for c in chunks], all_sentences, Stemmer()).save(staged.path)
+        titles = [d.meta.title for d in documents]
+        BM25Index.build([c.text for c in chunks], all_sentences, titles, Stemmer()).save(staged.path)
         np.save(staged.path / "background.npy", snapshot.background)
+        np.save(staged.path / TITLE_VECTORS, np.concatenate(title_rows))
         write_manifest(
             staged.path, {**snapshot.manifest, "version": staged.name, "chunks": len(chunks), "synthetic": filler}
         )

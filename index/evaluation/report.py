@@ -5,15 +5,77 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-METRICS = ("recall@1", "recall@5", "mrr@10", "answer_sentence_accuracy", "answer_rate", "abstain_rate_when_absent")
-HEADERS = ("lang", "method", "R@1", "R@5", "MRR@10", "answer sent.", "answered", "abstained (absent)")
+import numpy as np
+
+RETRIEVAL_METRICS = ("recall@1", "recall@5", "mrr@10")
+ASK_METRICS = (
+    "right_through_ask",
+    "top_passage_right",
+    "answer_sentence_right",
+    "answerable_refused",
+    "absent_refused",
+)
+ASK_HEADERS = ("lang", "R@1 hybrid", "R@1 dense", "R@1 lexical", "right through ask", "top passage right",
+               "answer sentence", "answerable refused", "absent refused")  # fmt: skip
+CORPUS_METRICS = (
+    "answer_sentence_right",
+    "right_document_first",
+    "answerable_refused",
+    "unanswerable_refused",
+)
+CORPUS_HEADERS = ("questions", "answerable", "answer sentence right", "right document first", "answerable refused",
+                  "unanswerable", "unanswerable refused")  # fmt: skip
+LANGUAGE_ORDER = ("ru", "en", "kk", "az", "tr", "de", "es", "vi", "ro", "el", "hi", "th")
+
+
+def _language_key(lang: str) -> tuple[int, str]:
+    return (LANGUAGE_ORDER.index(lang), lang) if lang in LANGUAGE_ORDER else (len(LANGUAGE_ORDER), lang)
+
+
+def _f(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
 
 
 def xquad_rows(result: dict) -> list[list[str]]:
+    xquad = result.get("xquad", {})
     rows = []
-    for lang, methods in sorted(result.get("xquad", {}).items(), key=lambda kv: kv[0] != "ru"):
-        for method, scores in methods.items():
-            rows.append([lang, method] + [f"{scores.get(m, float('nan')):.3f}" for m in METRICS])
+    for lang in sorted(xquad.get("ask", {}), key=_language_key):
+        retrieval = xquad["retrieval"].get(lang, {})
+        ask = xquad["ask"][lang]
+        r1 = [_f(retrieval.get(m, {}).get("recall@1")) for m in ("hybrid", "dense", "lexical")]
+        rows.append([lang, *r1, *(_f(ask[m]) for m in ASK_METRICS)])
+    return rows
+
+
+def xquad_summary(result: dict) -> str:
+    """The mean and lowest "right through ask" and "absent refused" over the languages other than ru and en."""
+    ask = result.get("xquad", {}).get("ask", {})
+    others = [lang for lang in ask if lang not in ("ru", "en")]
+    if not others:
+        return ""
+    right = [ask[lang]["right_through_ask"] for lang in others]
+    refused = [ask[lang]["absent_refused"] for lang in others]
+    return (
+        f"Other languages ({', '.join(sorted(others, key=_language_key))}): right through ask mean "
+        f"{np.mean(right):.3f}, lowest {min(right):.3f}; absent refused lowest {min(refused):.3f}."
+    )
+
+
+def corpus_rows(result: dict) -> list[list[str]]:
+    rows = []
+    for name, g in result.get("corpus", {}).get("groups", {}).items():
+        label = name.replace("lang:", "questions in ").replace("half:", "half ")
+        rows.append([label, str(g["answerable"]), *(_f(g[m]) for m in CORPUS_METRICS[:3]), str(g["unanswerable"]),
+                     _f(g["unanswerable_refused"])])  # fmt: skip
+    return rows
+
+
+def miss_rows(result: dict, limit: int | None = None) -> list[list[str]]:
+    rows = []
+    for m in result.get("corpus", {}).get("misses", [])[:limit]:
+        expected = "; ".join(f"{d}: {p}" for d, p in (m["expected"] or {}).items()) or "(no answer in the archive)"
+        got = f"{m['got_document']}: {m['got']}" if m["got"] else "(refused)"
+        rows.append([m["id"], m["lang"], m["question"][:90], expected[:90], got[:120]])
     return rows
 
 
@@ -25,7 +87,7 @@ def table(headers: tuple[str, ...] | list[str], rows: list[list[str]]) -> str:
 
 def markdown_table(headers: tuple[str, ...] | list[str], rows: list[list[str]]) -> str:
     out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    out += ["| " + " | ".join(r) + " |" for r in rows]
+    out += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows]
     return "\n".join(out)
 
 
@@ -44,63 +106,113 @@ def terminal_report(result: dict) -> str:
         parts.append(f"Seed questions: {seed['right']}/{seed['total']} right")
         parts.append(table(("ok", "id", "lang", "question", "answer"), seed_rows(result)))
     if "xquad" in result:
-        parts.append("\nXQuAD (each passage a document; abstention: the question's article masked)")
-        parts.append(table(HEADERS, xquad_rows(result)))
+        x = result["xquad"]
+        parts.append(
+            f"\nXQuAD: Recall@1 over all {x['passages']} passages; through ask with {x['indexed_for_ask']} passages "
+            "indexed (questions on the other articles must be refused)"
+        )
+        parts.append(table(ASK_HEADERS, xquad_rows(result)))
+        parts.append(xquad_summary(result))
+    if "corpus" in result:
+        c = result["corpus"]
+        parts.append(f"\nArchive {c['documents_dir']} ({c['documents']} documents), through ask")
+        parts.append(table(("group", *CORPUS_HEADERS[1:]), corpus_rows(result)))
+        parts.append(f"\nMisses ({len(c['misses'])}; all in the JSON and Markdown reports), first 15:")
+        parts.append(table(("id", "lang", "question", "expected", "got"), miss_rows(result, 15)))
     parts.append(f"\n({result.get('seconds', 0)} s, model {result.get('model')})")
     return "\n".join(parts)
 
 
 def markdown_report(result: dict, chart: str | None) -> str:
+    s = result["settings"]
     parts = [
         "# Evaluation",
         "",
-        f"Model: `{result.get('model')}`, abstain margin {result['settings']['abstain_margin']}.",
+        f"Model: `{result.get('model')}`; ABSTAIN_MARGIN {s['abstain_margin']}, TOPIC_MARGIN {s['topic_margin']}, "
+        f"LANGUAGE_NEUTRAL {s['language_neutral']}.",
     ]
     if "seed" in result:
         seed = result["seed"]
         parts += ["", f"## Seed questions: {seed['right']}/{seed['total']} right", ""]
         parts.append(markdown_table(("ok", "id", "lang", "question", "answer"), seed_rows(result)))
     if "xquad" in result:
-        parts += ["", "## XQuAD-ru (240 Russian passages; questions in Russian and English)", ""]
-        parts.append(markdown_table(HEADERS, xquad_rows(result)))
+        x = result["xquad"]
         parts += [
             "",
-            "*answered*: share of answerable questions the engine answered; *abstained (absent)*: share of "
-            "questions whose whole article was masked at search time that the engine correctly declined.",
+            f"## XQuAD-ru ({x['passages']} Russian passages; questions in every language of the files)",
+            "",
+            markdown_table(ASK_HEADERS, xquad_rows(result)),
+            "",
+            xquad_summary(result),
+            "",
+            f"*R@1*: the question's passage ranked first among all {x['passages']}. The other columns follow the "
+            f"absent-article protocol: {x['indexed_for_ask']} passages (articles 0-39) indexed, every question asked "
+            "through the engine's answer path. *right through ask*: answered, from the question's passage (a refusal "
+            "is a miss); *top passage right*: the passage the answer comes (or would come) from is the question's, "
+            "refused or not; *answer sentence*: answered from the right passage with the gold span in the answer "
+            "sentence; *absent refused*: questions on articles 40-47 that were refused.",
+        ]
+    if "corpus" in result:
+        c = result["corpus"]
+        parts += [
+            "",
+            f"## Archive `{c['documents_dir']}` ({c['documents']} documents), asked through `ask`",
+            "",
+            markdown_table(("group", *CORPUS_HEADERS[1:]), corpus_rows(result)),
+            "",
+            "Halves A and B split the archive by document (a question goes with the document that answers it).",
+            "",
+            f"### Misses ({len(c['misses'])})",
+            "",
+            markdown_table(("id", "lang", "question", "expected", "got"), miss_rows(result)),
         ]
     if chart:
-        parts += ["", f"![Recall@k and abstention trade-off]({chart})"]
+        parts += ["", f"![Quality per question language]({chart})"]
     return "\n".join(parts) + "\n"
 
 
-def chart(result: dict, path: Path, threshold: float) -> bool:
-    """Recall@k per method and language; answer rate vs abstention over the margin threshold."""
-    if "xquad" not in result:
+def chart(result: dict, path: Path) -> bool:
+    """Bars per question language: XQuAD through ask and absent refused; the archive's figures."""
+    panels = [name for name in ("xquad", "corpus") if name in result]
+    if not panels:
         return False
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
-    ks = (1, 3, 5, 10)
-    styles = {"hybrid": "-", "dense": "--", "lexical": ":"}
-    for lang, methods in sorted(result["xquad"].items()):
-        for method, scores in methods.items():
-            left.plot(
-                ks, [scores[f"recall@{k}"] for k in ks], styles.get(method, "-"), marker="o", label=f"{lang} {method}"
-            )
-    left.set(title="Recall@k (passage retrieval)", xlabel="k", ylabel="recall", xticks=ks, ylim=(0, 1.02))
-    left.grid(alpha=0.3)
-    left.legend(fontsize=8)
-    for lang, methods in sorted(result["xquad"].items()):
-        curve = methods["hybrid"]["abstention_curve"]
-        right.plot(curve["thresholds"], curve["answer_rate"], "-", label=f"{lang}: answered (answerable)")
-        right.plot(curve["thresholds"], curve["abstain_rate_when_absent"], "--", label=f"{lang}: abstained (absent)")
-    right.axvline(threshold, color="grey", lw=1)
-    right.set(title="Abstention trade-off (hybrid)", xlabel="ABSTAIN_MARGIN", ylabel="rate", ylim=(0, 1.02))
-    right.grid(alpha=0.3)
-    right.legend(fontsize=8)
+    fig, axes = plt.subplots(1, len(panels), figsize=(7 * len(panels), 4.5), squeeze=False)
+    for ax, panel in zip(axes[0], panels, strict=True):
+        if panel == "xquad":
+            ask = result["xquad"]["ask"]
+            langs = sorted(ask, key=_language_key)
+            series = {
+                "R@1 hybrid (all passages)": [
+                    result["xquad"]["retrieval"][lang]["hybrid"]["recall@1"] for lang in langs
+                ],
+                "right through ask": [ask[lang]["right_through_ask"] for lang in langs],
+                "absent refused": [ask[lang]["absent_refused"] for lang in langs],
+            }
+            title = "XQuAD-ru by question language"
+        else:
+            groups = result["corpus"]["groups"]
+            langs = [n.removeprefix("lang:") for n in groups if n.startswith("lang:")]
+            names = ["all", "same language", "cross-language"] + [f"lang:{lang}" for lang in langs]
+            names = [n for n in names if n in groups]
+            series = {
+                "answer sentence right": [groups[n]["answer_sentence_right"] for n in names],
+                "right document first": [groups[n]["right_document_first"] for n in names],
+                "answerable refused": [groups[n]["answerable_refused"] for n in names],
+            }
+            langs = [n.removeprefix("lang:").replace(" language", "").replace("-language", "") for n in names]
+            title = f"Archive ({result['corpus']['documents']} documents)"
+        width = 0.8 / len(series)
+        x = np.arange(len(langs))
+        for i, (label, values) in enumerate(series.items()):
+            ax.bar(x + (i - (len(series) - 1) / 2) * width, values, width, label=label)
+        ax.set(title=title, xticks=x, xticklabels=langs, ylim=(0, 1.05))
+        ax.grid(axis="y", alpha=0.3)
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -111,7 +223,7 @@ def write_reports(result: dict, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = [out / "eval.json", out / "eval.md"]
     (out / "eval.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")
-    has_chart = chart(result, out / "eval.png", result["settings"]["abstain_margin"])
+    has_chart = chart(result, out / "eval.png")
     if has_chart:
         written.append(out / "eval.png")
     (out / "eval.md").write_text(markdown_report(result, "eval.png" if has_chart else None), "utf-8")

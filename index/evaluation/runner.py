@@ -1,8 +1,8 @@
-"""`commission-bot eval`: seed questions over the shipped documents, and XQuAD retrieval quality.
+"""`commission-bot eval`: seed questions, XQuAD (retrieval and through `ask`), and an archive with questions.
 
-Both go through the engine the bot uses: the same builder, retrieval, answer choice and
-abstention. XQuAD passages become documents of a separate index under the output folder (kept
-between runs, so a second run only re-embeds what changed).
+Everything goes through the engine the bot uses: the same builder, retrieval, answer choice and
+abstention. Evaluation indexes live under the output folder and are kept between runs, so a second
+run only re-embeds what changed; question vectors are cached per model and question list.
 """
 
 from __future__ import annotations
@@ -20,19 +20,31 @@ import numpy as np
 from index.config import EngineSettings
 from index.embedding.embedder import Embedder
 from index.engine import Engine
-from index.evaluation.xquad import evaluate_xquad, load_passages, load_questions, write_passages_as_documents
+from index.evaluation.corpus import evaluate_corpus, load_corpus_questions
+from index.evaluation.xquad import (
+    article_number,
+    evaluate_ask,
+    evaluate_retrieval,
+    load_passages,
+    load_questions,
+    write_passages_as_documents,
+)
 
 logger = logging.getLogger(__name__)
+ProgressFactory = Callable[[str, int], Callable[[int], None]]
+# The absent-article protocol (xquad-ru/SOURCE.md): articles 0-39 indexed, 40-47 absent.
+XQUAD_INDEXED_ARTICLES = 40
 
 
 @dataclass
 class EvalInputs:
     seed_questions: Path | None
     passages: Path | None
-    questions: Path | None
+    questions: tuple[Path, ...]  # XQuAD question files (every language in them is evaluated)
     workdir: Path
-    abstention_sample: int = 400
-    languages: tuple[str, ...] = ()  # empty: every language in the questions file
+    languages: tuple[str, ...] = ()  # empty: every language in the question files
+    corpus_documents: Path | None = None
+    corpus_questions: Path | None = None
 
 
 def evaluate_seed(engine: Engine, path: Path) -> dict:
@@ -81,43 +93,80 @@ def embed_questions(
     return vectors
 
 
+def _engine_on(settings: EngineSettings, documents: Path, index_dir: Path, embedder: Callable[[], Embedder]) -> Engine:
+    engine = Engine.from_settings(
+        settings.model_copy(update={"documents_dir": documents, "index_dir": index_dir}), embedder
+    )
+    engine.build()  # incremental: unchanged documents keep their vectors
+    return engine
+
+
+def evaluate_xquad_files(
+    settings: EngineSettings, inputs: EvalInputs, embedder: Callable[[], Embedder], progress_factory: ProgressFactory
+) -> dict:
+    assert inputs.passages is not None
+    passages = load_passages(inputs.passages)
+    questions = [q for path in inputs.questions for q in load_questions(path)]
+    if inputs.languages:
+        questions = [q for q in questions if q.lang in inputs.languages]
+    every = inputs.workdir / "xquad-documents"
+    write_passages_as_documents(passages, every)
+    full = _engine_on(settings, every, inputs.workdir / "xquad-index", embedder)
+    vectors = embed_questions(
+        full.embedder,
+        [q.question for q in questions],
+        inputs.workdir / "cache",
+        progress_factory("Embedding XQuAD questions", len(questions)),
+    )
+    retrieval = evaluate_retrieval(full, questions, vectors, progress_factory("XQuAD retrieval", len(questions)))
+    indexed = [p for p in passages if (article_number(p["id"]) or 0) < XQUAD_INDEXED_ARTICLES]
+    partial = inputs.workdir / f"xquad-documents-{XQUAD_INDEXED_ARTICLES}-articles"
+    write_passages_as_documents(indexed, partial)
+    held_out = _engine_on(
+        settings, partial, inputs.workdir / f"xquad-index-{XQUAD_INDEXED_ARTICLES}-articles", embedder
+    )
+    ask = evaluate_ask(held_out, questions, vectors, progress_factory("XQuAD through ask", len(questions)))
+    return {
+        "passages": len(passages),
+        "indexed_for_ask": len(indexed),
+        "retrieval": retrieval,
+        "ask": ask,
+    }
+
+
 def run_evaluation(
     settings: EngineSettings,
     inputs: EvalInputs,
     embedder_factory: Callable[[], Embedder] | None = None,
-    progress_factory: Callable[[str, int], Callable[[int], None]] | None = None,
+    progress_factory: ProgressFactory | None = None,
 ) -> dict:
     """Everything `eval` reports, as one JSON-able dict."""
     progress_factory = progress_factory or (lambda label, total: lambda n: None)
     started = time.monotonic()
-    result: dict = {"settings": {"model": settings.embedding_model, "abstain_margin": settings.abstain_margin}}
+    result: dict = {
+        "settings": {
+            "model": settings.embedding_model,
+            "abstain_margin": settings.abstain_margin,
+            "topic_margin": settings.topic_margin,
+            "language_neutral": settings.language_neutral,
+        }
+    }
     engine = Engine.from_settings(settings, embedder_factory)
-    shared_embedder = None
+    # One model for every index of the run.
+    shared: Callable[[], Embedder] = lambda: engine.embedder  # noqa: E731
     if inputs.seed_questions is not None:
         engine.ensure_index()
         result["seed"] = evaluate_seed(engine, inputs.seed_questions)
-        shared_embedder = engine.embedder
-    if inputs.passages is not None and inputs.questions is not None:
-        docs = inputs.workdir / "xquad-documents"
-        write_passages_as_documents(load_passages(inputs.passages), docs)
-        xquad_settings = settings.model_copy(
-            update={"documents_dir": docs, "index_dir": inputs.workdir / "xquad-index"}
-        )
-        factory = (lambda: shared_embedder) if shared_embedder is not None else embedder_factory
-        xquad = Engine.from_settings(xquad_settings, factory)
-        xquad.build()  # incremental: unchanged passages keep their vectors
-        questions = load_questions(inputs.questions)
-        if inputs.languages:
-            questions = [q for q in questions if q.lang in inputs.languages]
-        vectors = embed_questions(
-            xquad.embedder,
-            [q.question for q in questions],
-            inputs.workdir / "cache",
-            progress_factory("Embedding questions", len(questions)),
-        )
-        tick = progress_factory("Scoring questions", len(questions))
-        result["xquad"] = evaluate_xquad(xquad, questions, vectors, inputs.abstention_sample, tick)
-        result["xquad_index"] = xquad.stats()
-    result["model"] = engine.embedder.name if shared_embedder else result["settings"]["model"]
+    if inputs.passages is not None and inputs.questions:
+        result["xquad"] = evaluate_xquad_files(settings, inputs, shared, progress_factory)
+    if inputs.corpus_documents is not None and inputs.corpus_questions is not None:
+        name = hashlib.sha1(str(inputs.corpus_documents.resolve()).encode()).hexdigest()[:8]
+        corpus = _engine_on(settings, inputs.corpus_documents, inputs.workdir / f"corpus-index-{name}", shared)
+        questions = load_corpus_questions(inputs.corpus_questions)
+        result["corpus"] = {
+            "documents_dir": str(inputs.corpus_documents),
+            **evaluate_corpus(corpus, questions, progress_factory("Archive questions", len(questions))),
+        }
+    result["model"] = engine.embedder.name
     result["seconds"] = round(time.monotonic() - started, 1)
     return result

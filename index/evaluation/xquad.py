@@ -39,34 +39,42 @@ class MethodScores:
     n: int = 0
     hits_at: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     reciprocal_ranks: float = 0.0
-    answer_sentence_hits: int = 0
-    margins: list[float] = field(default_factory=list)  # answerable questions: margin over the background
-    masked_margins: list[float] = field(default_factory=list)  # same questions with their article masked
 
-    def abstention_curve(self, thresholds: np.ndarray) -> dict[str, list[float]]:
-        answerable, masked = np.asarray(self.margins), np.asarray(self.masked_margins)
-        return {
-            "thresholds": [round(float(t), 4) for t in thresholds],
-            "answer_rate": [float((answerable >= t).mean()) if len(answerable) else 0.0 for t in thresholds],
-            "abstain_rate_when_absent": [float((masked < t).mean()) if len(masked) else 0.0 for t in thresholds],
-        }
-
-    def as_dict(self, threshold: float) -> dict:
+    def as_dict(self) -> dict:
         n = max(self.n, 1)
-        out = {
+        return {
             "questions": self.n,
             "recall@1": self.hits_at[1] / n,
             "recall@3": self.hits_at[3] / n,
             "recall@5": self.hits_at[5] / n,
             "recall@10": self.hits_at[10] / n,
             "mrr@10": self.reciprocal_ranks / n,
-            "answer_sentence_accuracy": self.answer_sentence_hits / n,
-            "answer_rate": float((np.asarray(self.margins) >= threshold).mean()) if self.margins else 0.0,
         }
-        if self.masked_margins:
-            out["abstain_rate_when_absent"] = float((np.asarray(self.masked_margins) < threshold).mean())
-            out["masked_questions"] = len(self.masked_margins)
-        return out
+
+
+@dataclass
+class AskScores:
+    """Questions asked through the bot's own path, with part of the archive missing."""
+
+    answerable: int = 0
+    right: int = 0  # answered, and the answer's passage is the question's
+    right_anywhere: int = 0  # the answer's passage is right, refused or not (what abstention costs)
+    sentence: int = 0  # answered from the right passage, and the sentence holds the gold answer
+    refused: int = 0  # answerable but refused
+    absent: int = 0
+    absent_refused: int = 0
+
+    def as_dict(self) -> dict:
+        a, b = max(self.answerable, 1), max(self.absent, 1)
+        return {
+            "answerable": self.answerable,
+            "right_through_ask": self.right / a,
+            "top_passage_right": self.right_anywhere / a,
+            "answer_sentence_right": self.sentence / a,
+            "answerable_refused": self.refused / a,
+            "absent": self.absent,
+            "absent_refused": self.absent_refused / b,
+        }
 
 
 def load_passages(path: Path) -> list[dict]:
@@ -95,69 +103,83 @@ def write_passages_as_documents(passages: list[dict], folder: Path) -> None:
             stale.unlink()
 
 
-def article_of(passage_id: str) -> str:
-    """xquad-<article>-<paragraph> -> xquad-<article>; other ids are their own article."""
-    parts = passage_id.rsplit("-", 1)
-    return parts[0] if len(parts) == 2 and parts[1].isdigit() else passage_id
+def article_number(passage_id: str) -> int | None:
+    """xquad-<article>-<paragraph> -> the article's number; None for other ids."""
+    parts = passage_id.split("-")
+    return int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else None
 
 
 def _ranked_documents(
-    snapshot: Snapshot, question: EvalQuestion, vector: np.ndarray, config: RetrievalConfig, excluded: frozenset[int]
-) -> tuple[list[str], list, object]:
-    hits, signals = retrieve(snapshot, vector, question.question, RANK_DEPTH * 2, config, excluded)
+    snapshot: Snapshot, question: EvalQuestion, vector: np.ndarray, config: RetrievalConfig
+) -> list[str]:
+    hits, _ = retrieve(snapshot, vector, question.question, RANK_DEPTH * 2, config)
     ranked: list[str] = []
     for hit in hits:
         stem = Path(snapshot.documents[int(snapshot.chunk_document[hit.chunk])].path).stem
         if stem not in ranked:
             ranked.append(stem)
-    return ranked[:RANK_DEPTH], hits, signals
+    return ranked[:RANK_DEPTH]
 
 
-def evaluate_xquad(
+def evaluate_retrieval(
     engine: Engine,
     questions: list[EvalQuestion],
     vectors: np.ndarray,
-    abstention_sample: int,
     progress: Callable[[int], None] = lambda n: None,
 ) -> dict[str, dict[str, dict]]:
-    """Scores per language and method. Abstention is measured on a sample by masking the article."""
+    """Recall@k and MRR per question language and method (lexical, dense, hybrid), every passage indexed."""
     snapshot = engine.snapshot
     assert snapshot is not None
-    doc_index = {Path(d.path).stem: i for i, d in enumerate(snapshot.documents)}
-    by_article: dict[str, list[int]] = defaultdict(list)
-    for stem, i in doc_index.items():
-        by_article[article_of(stem)].append(i)
     scores: dict[str, dict[str, MethodScores]] = defaultdict(lambda: {m: MethodScores() for m in METHODS})
-    rng = np.random.default_rng(7)
-    masked_ids = set(rng.choice(len(questions), size=min(abstention_sample, len(questions)), replace=False).tolist())
     base = engine.config.retrieval
-    for qi, (question, vector) in enumerate(zip(questions, vectors, strict=True)):
+    for question, vector in zip(questions, vectors, strict=True):
         for method in METHODS:
             config = RetrievalConfig(**{**base.__dict__, "mode": method})
-            ranked, hits, signals = _ranked_documents(snapshot, question, vector, config, frozenset())
-            choice, margin = engine.judge(snapshot, vector, hits, signals)
+            ranked = _ranked_documents(snapshot, question, vector, config)
             s = scores[question.lang][method]
-            s.margins.append(margin)
             s.n += 1
             if question.passage_id in ranked:
                 rank = ranked.index(question.passage_id) + 1
                 s.reciprocal_ranks += 1.0 / rank
                 for k in (1, 3, 5, 10):
                     s.hits_at[k] += rank <= k
-            if choice is not None and ranked and ranked[0] == question.passage_id:
-                text = snapshot.chunk_text[hits[0].chunk][choice.start : choice.end]
-                s.answer_sentence_hits += question.answer in text
-            if qi in masked_ids:
-                excluded = frozenset(by_article[article_of(question.passage_id)])
-                _, hits, signals = _ranked_documents(snapshot, question, vector, config, excluded)
-                s.masked_margins.append(engine.judge(snapshot, vector, hits, signals)[1])
         progress(1)
-    threshold = engine.config.answer.abstain_margin
-    curve_points = np.round(np.arange(-0.02, 0.2001, 0.005), 4)
-    return {
-        lang: {
-            m: {**s.as_dict(threshold), "abstention_curve": s.abstention_curve(curve_points)}
-            for m, s in methods.items()
-        }
-        for lang, methods in scores.items()
-    }
+    return {lang: {m: s.as_dict() for m, s in methods.items()} for lang, methods in scores.items()}
+
+
+def evaluate_ask(
+    engine: Engine,
+    questions: list[EvalQuestion],
+    vectors: np.ndarray,
+    progress: Callable[[int], None] = lambda n: None,
+) -> dict[str, dict]:
+    """Every question through the engine's answer path, against an index that lacks some articles.
+
+    The absent-article protocol of ``xquad-ru/SOURCE.md``: questions whose passage is indexed must be
+    answered from it (a refusal is a miss); questions whose article is not indexed must be refused.
+    """
+    snapshot = engine.snapshot
+    assert snapshot is not None
+    indexed = {Path(d.path).stem for d in snapshot.documents}
+    scores: dict[str, AskScores] = defaultdict(AskScores)
+    for question, vector in zip(questions, vectors, strict=True):
+        # Engine.answer_with_vector in its parts, to see the passage a refusal withheld.
+        hits, signals = engine.retrieve(snapshot, question.question, vector)
+        choice, margin = engine.judge(snapshot, vector, hits, signals, question.question)
+        reply = engine.compose_reply(snapshot, question.question, hits, choice, margin, 1)
+        s = scores[question.lang]
+        if question.passage_id not in indexed:
+            s.absent += 1
+            s.absent_refused += reply.answer is None
+        else:
+            s.answerable += 1
+            if choice is not None:
+                chosen = snapshot.documents[int(snapshot.chunk_document[choice.hit.chunk])].path
+                s.right_anywhere += Path(chosen).stem == question.passage_id
+            if reply.answer is None:
+                s.refused += 1
+            elif Path(reply.answer.passage.document).stem == question.passage_id:
+                s.right += 1
+                s.sentence += question.answer in reply.answer.text
+        progress(1)
+    return {lang: s.as_dict() for lang, s in scores.items()}

@@ -13,6 +13,7 @@ from aiogram import Bot
 from bot.app import build_dispatcher
 from bot.config import Settings
 from bot.runners import create_webhook_app
+from bot.webhook import QuietRefusedUpdates
 from index.engine import Engine
 from tests.conftest import SEED_DOCUMENTS, FakeEmbedder
 from tests.fake_telegram import TOKEN
@@ -81,3 +82,14 @@ async def test_what_is_not_an_update_gets_400_and_one_log_line(aiohttp_client, t
     assert "not a Telegram update" in problems[0].getMessage() and SECRET not in caplog.text
     assert "Traceback" not in caplog.text and "never retrieved" not in caplog.text
     assert session.requests == []
+
+
+def test_the_access_log_leaves_refused_updates_to_the_handlers_one_line() -> None:
+    quiet = QuietRefusedUpdates("/telegram/webhook")
+
+    def access(line: str) -> logging.LogRecord:
+        return logging.LogRecord("aiohttp.access", logging.INFO, __file__, 1, line, None, None)
+
+    assert not quiet.filter(access('127.0.0.1 [x] "POST /telegram/webhook HTTP/1.1" 400 170 "-" "-"'))
+    assert quiet.filter(access('127.0.0.1 [x] "POST /telegram/webhook HTTP/1.1" 200 160 "-" "-"'))
+    assert quiet.filter(access('127.0.0.1 [x] "POST /other HTTP/1.1" 400 170 "-" "-"'))

@@ -23,6 +23,13 @@ RU = {
     "passage": "Фрагмент {i} из {n}",
     "no_more": "Больше источников нет.",
     "expired": "Этот ответ устарел, задайте вопрос ещё раз.",
+    "outdated": "Документы обновились после этого ответа. Задайте вопрос ещё раз, чтобы получить актуальный ответ.",
+    "edited_answer": "Ответ на исправленный вопрос:",
+    "unknown_command": "Такой команды нет. Напишите вопрос обычным сообщением или откройте /help.",
+    "not_understood": (
+        "Я отвечаю на вопросы по документам комиссии. Напишите вопрос (можно в подписи к фото), "
+        "например: Где пройдет 22-е заседание комиссии?"
+    ),
     "refused": "Извините, доступ к этому боту ограничен. Обратитесь к администратору, чтобы получить доступ.",
     "admins_only": "Эта команда доступна только администраторам.",
     "rate_limited": "Слишком много вопросов подряд. Пожалуйста, подождите {seconds} с.",
@@ -176,6 +183,13 @@ EN = {
     "passage": "Passage {i} of {n}",
     "no_more": "No more sources.",
     "expired": "This answer has expired, please ask again.",
+    "outdated": "The documents have been updated since this answer. Please ask again for an up-to-date answer.",
+    "edited_answer": "Answer to the edited question:",
+    "unknown_command": "There is no such command. Type your question as a message, or see /help.",
+    "not_understood": (
+        "I answer questions about the commission's documents. Type a question (a photo's caption will do), "
+        "e.g.: Where will the 22nd session of the commission be held?"
+    ),
     "refused": "Sorry, access to this bot is restricted. Please contact the administrator to get access.",
     "admins_only": "This command is for administrators only.",
     "rate_limited": "Too many questions in a row. Please wait {seconds} s.",
@@ -331,6 +345,13 @@ KK = {
     "passage": "Үзінді: {i} / {n}",
     "no_more": "Басқа дереккөз жоқ.",
     "expired": "Бұл жауап ескірді, сұрақты қайта қойыңыз.",
+    "outdated": "Бұл жауаптан кейін құжаттар жаңартылды. Өзекті жауап алу үшін сұрақты қайта қойыңыз.",
+    "edited_answer": "Өзгертілген сұраққа жауап:",
+    "unknown_command": "Мұндай пәрмен жоқ. Сұрағыңызды кәдімгі хабарлама етіп жазыңыз немесе /help ашыңыз.",
+    "not_understood": (
+        "Мен комиссия құжаттары бойынша сұрақтарға жауап беремін. Сұрақ жазыңыз (фото сипаттамасында да болады), "
+        "мысалы: Комиссияның 22-отырысы қайда өтеді?"
+    ),
     "refused": "Кешіріңіз, бұл ботқа кіру шектелген. Рұқсат алу үшін әкімшіге хабарласыңыз.",
     "admins_only": "Бұл пәрмен тек әкімшілерге қолжетімді.",
     "rate_limited": "Сұрақтар тым жиі келіп жатыр. {seconds} секунд күте тұрыңыз.",
@@ -489,6 +510,13 @@ AZ = {
     "passage": "Fraqment {i} / {n}",
     "no_more": "Başqa mənbə yoxdur.",
     "expired": "Bu cavab köhnəlib, sualı yenidən verin.",
+    "outdated": "Bu cavabdan sonra sənədlər yeniləndi. Aktual cavab almaq üçün sualı yenidən verin.",
+    "edited_answer": "Düzəliş edilmiş suala cavab:",
+    "unknown_command": "Belə əmr yoxdur. Sualınızı adi mesajla yazın və ya /help açın.",
+    "not_understood": (
+        "Mən komissiyanın sənədləri üzrə suallara cavab verirəm. Sual yazın (şəklin açıqlamasında da olar), "
+        "məsələn: Komissiyanın 22-ci iclası harada keçiriləcək?"
+    ),
     "refused": "Bağışlayın, bu bota giriş məhduddur. Giriş üçün administratora müraciət edin.",
     "admins_only": "Bu əmr yalnız administratorlar üçündür.",
     "rate_limited": "Çox sual ardıcıl gəlir. Zəhmət olmasa, {seconds} saniyə gözləyin.",

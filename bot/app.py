@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable
 from typing import Any
 
 from aiogram import Bot, Dispatcher, Router
@@ -11,20 +10,17 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import TelegramNetworkError
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, ErrorEvent
 
 from bot.archive import ArchiveService
+from bot.bot_api import RetryRequestMiddleware, TolerantUpdatesMiddleware, optional
 from bot.config import Settings
-from bot.middlewares import (
-    AccessMiddleware,
-    InFlightMiddleware,
-    LanguageMiddleware,
-    RetryRequestMiddleware,
-    TolerantUpdatesMiddleware,
-)
-from bot.routers import admin, documents, inline, questions, voice
-from bot.services import AnswerService, RateLimiter
+from bot.limits import RateLimiter
+from bot.middlewares import AccessMiddleware, InFlightMiddleware, LanguageMiddleware
+from bot.reply_memory import ReplyMemory
+from bot.routers import admin, documents, fallback, inline, more_sources, questions, voice
+from bot.services import AnswerService
 from bot.speech import SpeechService, create_speech_service
 from bot.texts import ADMIN_COMMANDS, COMMANDS, texts_for
 from index.engine import Engine
@@ -41,7 +37,13 @@ def create_bot(settings: Settings) -> Bot:
     return Bot(
         settings.bot_token.get_secret_value(),
         session=session,
-        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+        default=DefaultBotProperties(
+            parse_mode=ParseMode.HTML,
+            link_preview_is_disabled=True,
+            # A reply to a question deleted meanwhile is sent as a plain message instead of failing
+            # with "message to be replied not found".
+            allow_sending_without_reply=True,
+        ),
     )
 
 
@@ -52,13 +54,15 @@ def error_router() -> Router:
     async def on_error(event: ErrorEvent) -> bool:
         # The traceback goes to the log (where the token is redacted); the user gets an apology.
         logger.error("error while handling update %s", event.update.update_id, exc_info=event.exception)
-        message = event.update.message
-        user = message.from_user if message else None
+        if isinstance(event.exception, TelegramNetworkError):
+            # The answer may have arrived before the connection broke, and an apology would travel the
+            # same broken connection: say nothing rather than contradict a delivered answer.
+            return True
+        message = event.update.message or event.update.edited_message
         if message is not None:
-            try:
-                await message.answer(texts_for(user.language_code if user else None)("error"))
-            except TelegramAPIError:
-                logger.warning("could not send the apology for update %s", event.update.update_id)
+            user = message.from_user
+            apology = texts_for(user.language_code if user else None)("error")
+            await optional(message.answer(apology), "sending the apology")
         return True
 
     return router
@@ -66,12 +70,14 @@ def error_router() -> Router:
 
 def build_dispatcher(settings: Settings, engine: Engine, **extra: Any) -> Dispatcher:
     answers = AnswerService(engine, workers=settings.answer_workers)
-    limiter = RateLimiter(settings.rate_limit_per_minute)
+    questions_budget = RateLimiter(settings.rate_limit_per_minute)  # private, group and inline questions alike
+    buttons_budget = RateLimiter(settings.rate_limit_per_minute)  # "more sources" presses
     in_flight = InFlightMiddleware()
     speech: SpeechService = extra.pop("speech", None) or create_speech_service(settings)
     dp = Dispatcher(
         settings=settings,
         answers=answers,
+        replies=ReplyMemory(),
         archive=ArchiveService.for_engine(engine, int(settings.upload_max_mb * 1024 * 1024)),
         in_flight=in_flight,
         speech=speech,
@@ -79,20 +85,22 @@ def build_dispatcher(settings: Settings, engine: Engine, **extra: Any) -> Dispat
     )
     dp.update.outer_middleware(in_flight)
     dp.update.outer_middleware(AccessMiddleware(settings))
-    for observer in (dp.message, dp.inline_query, dp.callback_query):
+    for observer in (dp.message, dp.edited_message, dp.inline_query, dp.callback_query):
         observer.outer_middleware(LanguageMiddleware())
     dp.include_routers(
-        documents.create_router(settings),
+        documents.create_router(settings),  # first: an admin's document in a private chat is an upload
         admin.create_router(settings),
-        voice.create_router(limiter),
-        questions.create_router(limiter),
-        inline.create_router(settings, limiter),
+        voice.create_router(questions_budget),
+        questions.create_router(questions_budget),
+        inline.create_router(settings, questions_budget),
+        more_sources.create_router(buttons_budget),
+        fallback.create_router(),  # last: what no feature router took
         error_router(),
     )
 
     @dp.shutdown()
     async def finish_in_flight() -> None:
-        # Polling has stopped taking updates; let answers already being computed reach their users.
+        # Updates are no longer taken; let answers already being computed reach their users.
         if not await in_flight.wait_idle(timeout=30):
             logger.warning("%d updates were still being handled at shutdown", in_flight.count)
         answers.close()
@@ -102,18 +110,12 @@ def build_dispatcher(settings: Settings, engine: Engine, **extra: Any) -> Dispat
 
 
 async def set_commands(bot: Bot, settings: Settings) -> None:
-    """Command menus in Russian and English; a server that refuses them must not stop the bot."""
+    """Command menus in every interface language; a server that refuses them must not stop the bot."""
     for language, commands in COMMANDS.items():
         menu = [BotCommand(command=c, description=d) for c, d in commands]
-        await _optional(bot.set_my_commands(menu, scope=BotCommandScopeDefault(), language_code=language))
         admin_menu = menu + [BotCommand(command=c, description=d) for c, d in ADMIN_COMMANDS[language]]
-        for admin_id in settings.admin_ids:
-            scope = BotCommandScopeChat(chat_id=admin_id)
-            await _optional(bot.set_my_commands(admin_menu, scope=scope, language_code=language))
-
-
-async def _optional(call: Awaitable[Any]) -> None:
-    try:
-        await call
-    except TelegramAPIError as exc:
-        logger.warning("optional Bot API call refused (%s); going on without it", type(exc).__name__)
+        menus = [(BotCommandScopeDefault(), menu)]
+        menus += [(BotCommandScopeChat(chat_id=admin_id), admin_menu) for admin_id in sorted(settings.admin_ids)]
+        for scope, items in menus:
+            if await optional(bot.set_my_commands(items, scope=scope, language_code=language), "setMyCommands") is None:
+                return  # the server refuses menus: the rest would be refused the same way

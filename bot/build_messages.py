@@ -13,15 +13,23 @@ from bot.progress import ProgressMessage
 from bot.texts import Texts
 from index.builder import MissingDocumentsFolder
 from index.folders import FolderNotWritable
-from index.models import BuildReport
+from index.models import BuildReport, page_ranges
 from index.store import BuildInProgress
 
 logger = logging.getLogger(__name__)
 
 NAMES_SHOWN = 10  # per list in a summary; the rest is counted ("…and 12 more")
 BAR_CELLS = 10
-# Where each stage lies on the overall bar, in percent: encoding new text is most of the work.
-STAGE_SPAN = {"reading": (0, 15), "embedding": (15, 90), "writing": (90, 98), "publishing": (98, 100)}
+# Where each stage lies on the overall bar, in percent. Recognising scans (seconds a page) is the
+# slowest work when there is any, encoding new text otherwise; a build without scans jumps over the
+# OCR share, so the bar never runs backwards.
+STAGE_SPAN = {
+    "reading": (0, 10),
+    "ocr": (10, 50),
+    "embedding": (50, 90),
+    "writing": (90, 98),
+    "publishing": (98, 100),
+}
 
 
 def skip_reason(code: str, details: Mapping[str, object], t: Texts) -> str:
@@ -74,6 +82,12 @@ def summary_text(report: BuildReport, t: Texts, limit: int = NAMES_SHOWN) -> str
         lines += name_lines(mark, names, t, limit)
     skipped = [f"{s.path}: {skip_reason(s.code, s.details, t)}" for s in report.skipped]
     lines += name_lines("⚠", skipped, t, limit)
+    # Scanned pages left out of documents that were indexed: by file and page.
+    cuts = [
+        t("ocr_cut", path=c.path, pages=page_ranges(c.pages), reason=skip_reason(c.code, c.details, t))
+        for c in report.ocr_cuts
+    ]
+    lines += name_lines("✂", cuts, t, limit)
     return "\n".join(lines)
 
 

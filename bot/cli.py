@@ -186,7 +186,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
             return 2
     sizes = tuple(int(s) for s in args.sizes.split(","))
     inputs = BenchInputs(Path(args.passages), Path(args.questions), Path(args.out) / "work", sizes, args.queries,
-                         args.documents_count, not args.no_peer)  # fmt: skip
+                         args.documents_count, not args.no_peer, not args.no_ocr, args.ocr_only)  # fmt: skip
     result = run_bench(settings, inputs, say=lambda s: print(f"· {s}", file=sys.stderr, flush=True))
     print(bench_terminal(result))
     print("\nWritten: " + ", ".join(str(p) for p in write_bench(result, Path(args.out))))
@@ -258,6 +258,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--queries", type=int, default=200, help="questions timed at each size (half ru, half en)")
     p.add_argument("--documents-count", type=int, default=200, help="passages indexed as documents")
     p.add_argument("--no-peer", action="store_true", help="skip the LangChain row")
+    p.add_argument("--no-ocr", action="store_true", help="skip the OCR figures")
+    p.add_argument("--ocr-only", action="store_true", help="only the OCR figures (accuracy, pages per minute)")
     p.add_argument("--out", default="var/bench", metavar="DIR")
     p.set_defaults(func=cmd_bench)
     return parser

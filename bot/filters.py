@@ -1,4 +1,4 @@
-"""Filters: who is an admin, and which group messages are addressed to the bot."""
+"""Filters: who is an admin, and which messages ask the bot a question or are addressed to it."""
 
 from __future__ import annotations
 
@@ -34,15 +34,22 @@ def replies_to(message: Message, user_id: int) -> bool:
     return reply is not None and reply.from_user is not None and reply.from_user.id == user_id
 
 
-class AddressedToBot(BaseFilter):
-    """A group message that mentions the bot or replies to it; gives the question without the mention."""
+class AskedQuestion(BaseFilter):
+    """A message that asks the bot a question; gives the question (text or caption) without the bot's mention.
+
+    In a private chat, any text or caption that is not a command. In a group, a text or caption that
+    mentions the bot or replies to one of its messages (group chatter is not for the bot).
+    """
 
     async def __call__(self, message: Message, bot: Bot) -> bool | dict[str, Any]:
-        if message.chat.type == ChatType.PRIVATE or not message.text or message.text.startswith("/"):
+        text = message.text or message.caption
+        if not text or text.startswith("/"):
             return False
+        if message.chat.type == ChatType.PRIVATE:
+            return {"question": text.strip()} if text.strip() else False
         me = await bot.me()
-        text = message.text
-        if not (mentions(text, message.entities, me.username) or replies_to(message, me.id)):
+        entities = message.entities if message.text else message.caption_entities
+        if not (mentions(text, entities, me.username) or replies_to(message, me.id)):
             return False
         question = text
         if me.username:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from bot.texts import Texts
-from index.models import Answer, Passage
+from index.models import Answer, DocumentMeta, Passage, page_ranges
 
 MESSAGE_LIMIT = 4096
 
@@ -18,7 +18,15 @@ def source_line(passage: Passage, t: Texts) -> str:
     meta = passage.meta
     parts = [f"<i>{escape(meta.title or passage.title or passage.document)}</i>"]
     parts += [escape(x) for x in (meta.source, meta.place, meta.date) if x]
-    return f"📄 {t('source')}: " + ", ".join(parts)
+    line = f"📄 {t('source')}: " + ", ".join(parts)
+    return f"{line}\n{escape(ocr_mark(meta, t))}" if meta.ocr_pages else line
+
+
+def ocr_mark(meta: DocumentMeta, t: Texts) -> str:
+    """Says the text was recognised from a scan (so a misread letter is no surprise), and which pages."""
+    if len(meta.ocr_pages) >= meta.pages:
+        return t("ocr_mark")
+    return t("ocr_mark_pages", pages=page_ranges(meta.ocr_pages), total=meta.pages)
 
 
 def highlighted_passage(answer: Answer) -> str:

@@ -1,4 +1,4 @@
-"""Dispatcher middlewares (access, language, in-flight tracking, rate limit) and the request retry."""
+"""Dispatcher middlewares: access, language, in-flight tracking, rate limits and inline debouncing."""
 
 from __future__ import annotations
 
@@ -7,28 +7,40 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import BaseMiddleware, Bot
-from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram import BaseMiddleware
+from aiogram.dispatcher.flags import get_flag
 from aiogram.enums import ChatType
-from aiogram.exceptions import ClientDecodeError, TelegramNetworkError, TelegramRetryAfter, TelegramServerError
-from aiogram.methods import GetUpdates, TelegramMethod
-from aiogram.methods.base import Response, TelegramType
 from aiogram.types import CallbackQuery, InlineQuery, InlineQueryResultsButton, Message, TelegramObject, Update
-from pydantic import ValidationError
+from aiogram.types.update import UpdateTypeLookupError
 
 from bot.config import Settings
-from bot.services import RateLimiter
+from bot.limits import Debouncer, OncePerWindow, RateLimiter
 from bot.texts import texts_for
 
 logger = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
+# Handler flags: which handlers spend the sender's budget (questions, not /start or /help), and which
+# wait for the user to stop typing (inline questions).
+RATE_LIMITED = {"rate_limited": True}
+DEBOUNCED_AND_RATE_LIMITED = {"rate_limited": True, "debounced": True}
+
+
+def sender_key(event: TelegramObject) -> int | None:
+    """Who spends the budget: the user, or the chat a message was sent on behalf of (anonymous admins)."""
+    if isinstance(event, Message) and event.sender_chat is not None:
+        return event.sender_chat.id
+    user = getattr(event, "from_user", None)
+    return user.id if user is not None else None
+
 
 def _actor(update: Update) -> tuple[Any, Any]:
-    """(user, chat) behind an update, whatever its kind."""
+    """(user, chat) behind an update, whatever its kind; no user when a message speaks for a chat."""
     event = update.event
     user = getattr(event, "from_user", None)
     chat = getattr(event, "chat", None)
+    if isinstance(event, Message) and event.sender_chat is not None:
+        user = None  # an anonymous group admin or a channel: no person to check against the allowed users
     if isinstance(event, CallbackQuery) and event.message is not None:
         chat = event.message.chat
     return user, chat
@@ -44,27 +56,42 @@ class LanguageMiddleware(BaseMiddleware):
 
 
 class AccessMiddleware(BaseMiddleware):
-    """When ALLOWED_USER_IDS / ALLOWED_CHAT_IDS are set, everyone else gets a refusal and no data."""
+    """When ALLOWED_USER_IDS / ALLOWED_CHAT_IDS are set, everyone else gets a refusal and no data.
 
-    def __init__(self, settings: Settings) -> None:
+    A message without a person behind it (sent on behalf of a group or channel) is answered only in an
+    allowed chat. A refused user is told once per window, not once per message.
+    """
+
+    def __init__(self, settings: Settings, notice_window: float = 60.0) -> None:
         self.settings = settings
+        self.notices = OncePerWindow(notice_window)
 
     def allowed(self, user_id: int | None, chat_id: int | None) -> bool:
         s = self.settings
-        if not s.access_restricted or (user_id is not None and user_id in s.admin_ids):
+        if not s.access_restricted:
             return True
-        return (user_id in s.allowed_user_ids) or (chat_id is not None and chat_id in s.allowed_chat_ids)
+        if user_id is not None and (user_id in s.admin_ids or user_id in s.allowed_user_ids):
+            return True
+        return chat_id is not None and chat_id in s.allowed_chat_ids
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
-        user, chat = _actor(event)
-        if user is None or self.allowed(user.id, getattr(chat, "id", None)):
+        try:
+            user, chat = _actor(event)
+        except UpdateTypeLookupError:
+            return None  # an empty update (polling replaced a malformed one): nothing to handle, nobody to refuse
+        if self.allowed(getattr(user, "id", None), getattr(chat, "id", None)):
             return await handler(event, data)
+        logger.info(
+            "refused %s in chat %s", getattr(user, "id", "a message without a sender"), getattr(chat, "id", None)
+        )
+        if user is None:
+            return None
         t = texts_for(user.language_code)
         inner = event.event
-        logger.info("refused user %s in chat %s", user.id, getattr(chat, "id", None))
         if isinstance(inner, Message) and inner.chat.type == ChatType.PRIVATE:
-            await inner.answer(t("refused"))
+            if self.notices.first(user.id):
+                await inner.answer(t("refused"))
         elif isinstance(inner, InlineQuery):
             button = InlineQueryResultsButton(text=t("inline_refused"), start_parameter="access")
             await inner.answer([], cache_time=0, is_personal=True, button=button)
@@ -100,96 +127,45 @@ class InFlightMiddleware(BaseMiddleware):
 
 
 class RateLimitMiddleware(BaseMiddleware):
-    """Per-user question limit with a friendly message (installed on the question handlers only)."""
+    """Spends the sender's budget on handlers flagged ``rate_limited`` only.
+
+    Over the limit: a private chat hears it once per window (not once per message), a group hears
+    nothing, an inline query gets an empty answer with the wait, a button press a short notice.
+    """
 
     def __init__(self, limiter: RateLimiter) -> None:
         self.limiter = limiter
+        self.notices = OncePerWindow(limiter.window)
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        user = data.get("event_from_user")
-        if user is None:
+        key = sender_key(event)
+        if key is None or not get_flag(data, "rate_limited"):
             return await handler(event, data)
-        wait = self.limiter.retry_after(user.id)
+        wait = self.limiter.retry_after(key)
         if wait <= 0:
             return await handler(event, data)
         t = data["t"]
-        seconds = max(1, round(wait))
+        text = t("rate_limited", seconds=max(1, round(wait)))
+        logger.info("rate limit: %s must wait %.0f s", key, wait)
         if isinstance(event, Message):
-            await event.answer(t("rate_limited", seconds=seconds))
+            if event.chat.type == ChatType.PRIVATE and self.notices.first(key):
+                await event.answer(text)
         elif isinstance(event, InlineQuery):
-            button = InlineQueryResultsButton(text=t("rate_limited", seconds=seconds), start_parameter="limit")
+            button = InlineQueryResultsButton(text=text, start_parameter="limit")
             await event.answer([], cache_time=0, is_personal=True, button=button)
+        elif isinstance(event, CallbackQuery):
+            await event.answer(text)
         return None
 
 
-class TolerantUpdatesMiddleware(BaseRequestMiddleware):
-    """One update the library cannot parse must not block every update after it.
+class DebounceMiddleware(BaseMiddleware):
+    """Handlers flagged ``debounced`` see a user's inline query only once the user stops typing."""
 
-    aiogram parses a getUpdates batch as a whole; a single malformed update fails the batch, the
-    offset never moves past it, and polling retries the same batch forever. Here the batch is
-    parsed update by update: bad ones are logged and replaced by an empty update with the same
-    id (which the dispatcher skips), so the offset moves on and the good ones are handled.
-    """
+    def __init__(self, debouncer: Debouncer) -> None:
+        self.debouncer = debouncer
 
-    async def __call__(
-        self,
-        make_request: NextRequestMiddlewareType[TelegramType],
-        bot: Bot,
-        method: TelegramMethod[TelegramType],
-    ) -> Response[TelegramType]:
-        if not isinstance(method, GetUpdates):
-            return await make_request(bot, method)
-        try:
-            return await make_request(bot, method)
-        except ClientDecodeError as exc:
-            raw = exc.data if isinstance(exc.data, dict) else None
-            if not raw or not raw.get("ok") or not isinstance(raw.get("result"), list):
-                raise
-            updates = []
-            for item in raw["result"]:
-                try:
-                    updates.append(Update.model_validate(item, context={"bot": bot}))
-                except ValidationError:
-                    update_id = item.get("update_id") if isinstance(item, dict) else None
-                    logger.warning("skipped a malformed update (id %s)", update_id)
-                    if isinstance(update_id, int):
-                        updates.append(Update(update_id=update_id))
-            if not updates:
-                raise
-            return updates  # type: ignore[return-value]  # the chain passes results, not envelopes
-
-
-class RetryRequestMiddleware(BaseRequestMiddleware):
-    """Honour flood control (429 retry_after) and retry network and 5xx errors with backoff."""
-
-    def __init__(self, attempts: int = 5, base_delay: float = 0.5, max_delay: float = 30.0) -> None:
-        self.attempts = attempts
-        self.base_delay = base_delay
-        self.max_delay = max_delay
-
-    async def __call__(
-        self,
-        make_request: NextRequestMiddlewareType[TelegramType],
-        bot: Bot,
-        method: TelegramMethod[TelegramType],
-    ) -> Response[TelegramType]:
-        if isinstance(method, GetUpdates):  # polling has its own backoff loop
-            return await make_request(bot, method)
-        delay = self.base_delay
-        for attempt in range(1, self.attempts + 1):
-            try:
-                return await make_request(bot, method)
-            except TelegramRetryAfter as exc:
-                if attempt == self.attempts:
-                    raise
-                logger.warning("%s: flood control, retrying in %s s", method.__api_method__, exc.retry_after)
-                await asyncio.sleep(min(exc.retry_after, self.max_delay * 4))
-            except (TelegramNetworkError, TelegramServerError) as exc:
-                if attempt == self.attempts:
-                    raise
-                logger.warning(
-                    "%s failed (%s), retry %d in %.1f s", method.__api_method__, type(exc).__name__, attempt, delay
-                )
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, self.max_delay)
-        raise AssertionError("unreachable")
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        key = sender_key(event)
+        if key is not None and get_flag(data, "debounced") and not await self.debouncer.settled(key):
+            return None  # superseded by a newer query: Telegram's client has moved on too
+        return await handler(event, data)

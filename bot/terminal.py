@@ -12,6 +12,7 @@ from index.models import Reply
 
 STAGE_LABELS = {
     "reading": "Reading documents",
+    "ocr": "Recognising scanned pages",
     "embedding": "Embedding texts",
     "writing": "Writing index",
     "publishing": "Publishing",
@@ -50,6 +51,8 @@ def format_reply(reply: Reply) -> str:
     meta = answer.passage.meta
     source = ", ".join(x for x in (meta.title or answer.passage.title, meta.source, meta.date) if x)
     lines = [f"Answer: {answer.text}", f"Source: {source} ({answer.passage.document}), score {answer.score:.3f}"]
+    if meta.ocr_pages:
+        lines[-1] += f"; text recognised from a scan ({meta.ocr_note})"
     for i, passage in enumerate(reply.passages, 1):
         lines.append(f"  [{i}] {passage.title} ({passage.document}, {passage.score:.3f}): {passage.text[:300]}")
     return "\n".join(lines)

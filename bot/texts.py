@@ -23,6 +23,13 @@ RU = {
     "passage": "Фрагмент {i} из {n}",
     "no_more": "Больше источников нет.",
     "expired": "Этот ответ устарел, задайте вопрос ещё раз.",
+    "outdated": "Документы обновились после этого ответа. Задайте вопрос ещё раз, чтобы получить актуальный ответ.",
+    "edited_answer": "Ответ на исправленный вопрос:",
+    "unknown_command": "Такой команды нет. Напишите вопрос обычным сообщением или откройте /help.",
+    "not_understood": (
+        "Я отвечаю на вопросы по документам комиссии. Напишите вопрос (можно в подписи к фото), "
+        "например: Где пройдет 22-е заседание комиссии?"
+    ),
     "refused": "Извините, доступ к этому боту ограничен. Обратитесь к администратору, чтобы получить доступ.",
     "admins_only": "Эта команда доступна только администраторам.",
     "rate_limited": "Слишком много вопросов подряд. Пожалуйста, подождите {seconds} с.",
@@ -54,6 +61,17 @@ RU = {
         "Фрагментов текста: {chunks}\nИндекс обновлён: {updated}\n"
         "Отвечено вопросов с {since}: {answered}"
     ),
+    "stage_ocr": "распознаю сканированные страницы, {done} из {total}",
+    "ocr_mark": "🔎 Текст распознан со скана",
+    "ocr_mark_pages": "🔎 Стр. {pages} из {total} распознаны со скана",
+    "ocr_cut": "{path}, стр. {pages}: {reason}",
+    "skip_ocr_unavailable": "скан не распознан: не установлен пакет {package}",
+    "skip_ocr_off": "скан не распознан: распознавание выключено",
+    "skip_page_limit": "скан не распознан: предел {limit} стр. на документ",
+    "skip_page_timeout": "скан не распознан: страница распознаётся дольше {seconds} с",
+    "skip_page_failed": "скан не распознан из-за ошибки распознавания",
+    "skip_corrupt_image": "изображение повреждено",
+    "skip_image_too_large": "слишком большое изображение ({megapixels} Мпикс при пределе {limit})",
     "upload_type": "Поддерживаются файлы: {types}.",
     "upload_too_big": "Файл слишком большой ({size} МБ, предел {limit} МБ).",
     "upload_duplicate": "Этот файл уже есть в архиве под именем <code>{name}</code>.",
@@ -80,7 +98,7 @@ RU = {
     "skip_not_pdf": "это не PDF-файл (он повреждён или у него неверное расширение)",
     "skip_encrypted_pdf": "PDF защищён паролем",
     "skip_corrupt_pdf": "PDF повреждён",
-    "skip_no_text_layer": "в PDF нет текстового слоя (похоже на скан)",
+    "skip_no_text_layer": "в PDF нет текстового слоя и сканированных страниц",
     "skip_not_docx": "это не файл DOCX (он повреждён или у него неверное расширение)",
     "skip_zip_bomb": "архив распаковывается в {mb} МБ — отклонён как подозрительный",
     "skip_corrupt_docx": "DOCX повреждён",
@@ -165,6 +183,13 @@ EN = {
     "passage": "Passage {i} of {n}",
     "no_more": "No more sources.",
     "expired": "This answer has expired, please ask again.",
+    "outdated": "The documents have been updated since this answer. Please ask again for an up-to-date answer.",
+    "edited_answer": "Answer to the edited question:",
+    "unknown_command": "There is no such command. Type your question as a message, or see /help.",
+    "not_understood": (
+        "I answer questions about the commission's documents. Type a question (a photo's caption will do), "
+        "e.g.: Where will the 22nd session of the commission be held?"
+    ),
     "refused": "Sorry, access to this bot is restricted. Please contact the administrator to get access.",
     "admins_only": "This command is for administrators only.",
     "rate_limited": "Too many questions in a row. Please wait {seconds} s.",
@@ -196,6 +221,17 @@ EN = {
         "Text passages: {chunks}\nIndex updated: {updated}\n"
         "Questions answered since {since}: {answered}"
     ),
+    "stage_ocr": "recognising scanned pages, {done} of {total}",
+    "ocr_mark": "🔎 Text recognised from a scan",
+    "ocr_mark_pages": "🔎 Pages {pages} of {total} recognised from a scan",
+    "ocr_cut": "{path}, pages {pages}: {reason}",
+    "skip_ocr_unavailable": "scan not recognised: the package {package} is not installed",
+    "skip_ocr_off": "scan not recognised: recognition is turned off",
+    "skip_page_limit": "scan not recognised: limit of {limit} pages per document",
+    "skip_page_timeout": "scan not recognised: a page takes over {seconds} s",
+    "skip_page_failed": "scan not recognised because of a recognition error",
+    "skip_corrupt_image": "the image is damaged",
+    "skip_image_too_large": "the image is too large ({megapixels} megapixels, limit {limit})",
     "upload_type": "Supported files: {types}.",
     "upload_too_big": "The file is too large ({size} MB, limit {limit} MB).",
     "upload_duplicate": "This file is already in the archive as <code>{name}</code>.",
@@ -222,7 +258,7 @@ EN = {
     "skip_not_pdf": "this is not a PDF file (it is damaged or has the wrong extension)",
     "skip_encrypted_pdf": "the PDF is password-protected",
     "skip_corrupt_pdf": "the PDF is damaged",
-    "skip_no_text_layer": "the PDF has no text layer (a scan?)",
+    "skip_no_text_layer": "the PDF has no text layer and no scanned pages",
     "skip_not_docx": "this is not a DOCX file (it is damaged or has the wrong extension)",
     "skip_zip_bomb": "the archive unpacks to {mb} MB — refused as suspicious",
     "skip_corrupt_docx": "the DOCX is damaged",
@@ -309,6 +345,13 @@ KK = {
     "passage": "Үзінді: {i} / {n}",
     "no_more": "Басқа дереккөз жоқ.",
     "expired": "Бұл жауап ескірді, сұрақты қайта қойыңыз.",
+    "outdated": "Бұл жауаптан кейін құжаттар жаңартылды. Өзекті жауап алу үшін сұрақты қайта қойыңыз.",
+    "edited_answer": "Өзгертілген сұраққа жауап:",
+    "unknown_command": "Мұндай пәрмен жоқ. Сұрағыңызды кәдімгі хабарлама етіп жазыңыз немесе /help ашыңыз.",
+    "not_understood": (
+        "Мен комиссия құжаттары бойынша сұрақтарға жауап беремін. Сұрақ жазыңыз (фото сипаттамасында да болады), "
+        "мысалы: Комиссияның 22-отырысы қайда өтеді?"
+    ),
     "refused": "Кешіріңіз, бұл ботқа кіру шектелген. Рұқсат алу үшін әкімшіге хабарласыңыз.",
     "admins_only": "Бұл пәрмен тек әкімшілерге қолжетімді.",
     "rate_limited": "Сұрақтар тым жиі келіп жатыр. {seconds} секунд күте тұрыңыз.",
@@ -340,6 +383,17 @@ KK = {
         "Мәтін үзінділері: {chunks}\nИндекс жаңартылды: {updated}\n"
         "{since} бері жауап берілген сұрақтар: {answered}"
     ),
+    "stage_ocr": "сканерленген беттерді танып жатырмын, {total} беттің {done}",
+    "ocr_mark": "🔎 Мәтін сканнан танылған",
+    "ocr_mark_pages": "🔎 {total} беттің {pages} беті сканнан танылған",
+    "ocr_cut": "{path}, {pages} бет: {reason}",
+    "skip_ocr_unavailable": "скан танылмады: {package} бумасы орнатылмаған",
+    "skip_ocr_off": "скан танылмады: тану өшірілген",
+    "skip_page_limit": "скан танылмады: бір құжатқа {limit} бет шегі",
+    "skip_page_timeout": "скан танылмады: бір бетті тану {seconds} с-тан асады",
+    "skip_page_failed": "скан тану қатесінен танылмады",
+    "skip_corrupt_image": "сурет зақымдалған",
+    "skip_image_too_large": "сурет тым үлкен ({megapixels} Мпикс, шегі {limit})",
     "upload_type": "Қолдау көрсетілетін файлдар: {types}.",
     "upload_too_big": "Файл тым үлкен ({size} МБ, шегі {limit} МБ).",
     "upload_duplicate": "Бұл файл мұрағатта <code>{name}</code> деген атпен бар.",
@@ -367,7 +421,7 @@ KK = {
     "skip_not_pdf": "бұл PDF файлы емес (бүлінген немесе кеңейтімі қате)",
     "skip_encrypted_pdf": "PDF құпия сөзбен қорғалған",
     "skip_corrupt_pdf": "PDF бүлінген",
-    "skip_no_text_layer": "PDF-те мәтін қабаты жоқ (скан болуы мүмкін)",
+    "skip_no_text_layer": "PDF-те мәтін қабаты да, сканерленген беттер де жоқ",
     "skip_not_docx": "бұл DOCX файлы емес (бүлінген немесе кеңейтімі қате)",
     "skip_zip_bomb": "архив ашылғанда {mb} МБ болады — күдікті ретінде қабылданбады",
     "skip_corrupt_docx": "DOCX бүлінген",
@@ -456,6 +510,13 @@ AZ = {
     "passage": "Fraqment {i} / {n}",
     "no_more": "Başqa mənbə yoxdur.",
     "expired": "Bu cavab köhnəlib, sualı yenidən verin.",
+    "outdated": "Bu cavabdan sonra sənədlər yeniləndi. Aktual cavab almaq üçün sualı yenidən verin.",
+    "edited_answer": "Düzəliş edilmiş suala cavab:",
+    "unknown_command": "Belə əmr yoxdur. Sualınızı adi mesajla yazın və ya /help açın.",
+    "not_understood": (
+        "Mən komissiyanın sənədləri üzrə suallara cavab verirəm. Sual yazın (şəklin açıqlamasında da olar), "
+        "məsələn: Komissiyanın 22-ci iclası harada keçiriləcək?"
+    ),
     "refused": "Bağışlayın, bu bota giriş məhduddur. Giriş üçün administratora müraciət edin.",
     "admins_only": "Bu əmr yalnız administratorlar üçündür.",
     "rate_limited": "Çox sual ardıcıl gəlir. Zəhmət olmasa, {seconds} saniyə gözləyin.",
@@ -487,6 +548,17 @@ AZ = {
         "Mətn fraqmentləri: {chunks}\nİndeks yeniləndi: {updated}\n"
         "{since} tarixindən bəri cavablandırılan suallar: {answered}"
     ),
+    "stage_ocr": "skan edilmiş səhifələri tanıyıram, {total} səhifədən {done}",
+    "ocr_mark": "🔎 Mətn skandan tanınıb",
+    "ocr_mark_pages": "🔎 {total} səhifədən {pages} skandan tanınıb",
+    "ocr_cut": "{path}, səhifə {pages}: {reason}",
+    "skip_ocr_unavailable": "skan tanınmadı: {package} paketi quraşdırılmayıb",
+    "skip_ocr_off": "skan tanınmadı: tanıma söndürülüb",
+    "skip_page_limit": "skan tanınmadı: sənəd üçün {limit} səhifə həddi",
+    "skip_page_timeout": "skan tanınmadı: bir səhifənin tanınması {seconds} saniyədən çox çəkir",
+    "skip_page_failed": "tanıma xətası səbəbindən skan tanınmadı",
+    "skip_corrupt_image": "şəkil zədələnib",
+    "skip_image_too_large": "şəkil çox böyükdür ({megapixels} meqapiksel, hədd {limit})",
     "upload_type": "Dəstəklənən fayllar: {types}.",
     "upload_too_big": "Fayl çox böyükdür ({size} MB, hədd {limit} MB).",
     "upload_duplicate": "Bu fayl arxivdə artıq <code>{name}</code> adı ilə var.",
@@ -513,7 +585,7 @@ AZ = {
     "skip_not_pdf": "bu PDF faylı deyil (zədələnib və ya uzantısı səhvdir)",
     "skip_encrypted_pdf": "PDF parolla qorunur",
     "skip_corrupt_pdf": "PDF zədələnib",
-    "skip_no_text_layer": "PDF-də mətn qatı yoxdur (skan ola bilər)",
+    "skip_no_text_layer": "PDF-də mətn qatı da, skan edilmiş səhifə də yoxdur",
     "skip_not_docx": "bu DOCX faylı deyil (zədələnib və ya uzantısı səhvdir)",
     "skip_zip_bomb": "arxiv açılanda {mb} MB olur — şübhəli kimi rədd edildi",
     "skip_corrupt_docx": "DOCX zədələnib",

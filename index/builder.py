@@ -18,7 +18,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -29,14 +29,16 @@ from index.language_id import detect_language
 from index.lexical import BM25Index, Stemmer
 from index.loader import DocumentFile, list_document_files, parse_document, read_raw
 from index.models import BuildReport, SkippedFile
-from index.readers import UnreadableDocument
+from index.readers import OcrPending, OcrService, OcrSettings, UnreadableDocument
+from index.readers.ocr import OcrRun
 from index.snapshot import ChunkRecord, DocumentRow, Snapshot, write_database, write_vectors
 from index.splitter import SPLITTER_VERSION, SplitterConfig, split_text
 from index.store import DATABASE, TITLE_VECTORS, VersionStore, write_manifest
 
 logger = logging.getLogger(__name__)
 
-# (stage, done, total): stages are "reading", "embedding", "writing", "publishing".
+# (stage, done, total): stages are "reading", "ocr" (pages; only when scans need recognising),
+# "embedding", "writing", "publishing".
 ProgressCallback = Callable[[str, int, int], None]
 EMBED_BATCH = 128
 
@@ -55,6 +57,7 @@ class BuildOptions:
     max_file_bytes: int
     splitter: SplitterConfig
     full: bool = False
+    ocr: OcrSettings = field(default_factory=OcrSettings)
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -157,27 +160,12 @@ def build(
     with store.build_lock():
         store.clean_up()
         old = _reusable(previous, embedder, options)
-        old_docs = {d.path: i for i, d in enumerate(old.documents)} if old else {}
         previous_hashes = {d.path: d.content_hash for d in previous.documents} if previous else {}
         sentences_pool = _VectorPool(embedder, old.sentence_vectors_by_hash() if old else {})
 
         files, skipped = list_document_files(options.documents_dir)
         report.skipped.extend(skipped)
-        documents: list[DocumentRow] = []
-        chunks: list[ChunkRecord] = []
-        for done, file in enumerate(files, 1):
-            try:
-                _add_document(file, options, old, old_docs, previous_hashes, documents, chunks, report)
-            except UnreadableDocument as exc:
-                logger.warning("skipped %s: %s", file.relative, exc)
-                report.skipped.append(SkippedFile(file.relative, str(exc), exc.code, dict(exc.details)))
-            except Exception as exc:  # a reader bug must not stop the other files
-                logger.exception("skipped %s: unexpected error", file.relative)
-                error = type(exc).__name__
-                report.skipped.append(
-                    SkippedFile(file.relative, f"unexpected error ({error})", "unexpected", {"error": error})
-                )
-            progress("reading", done, len(files))
+        documents, chunks = _read_documents(files, options, old, previous_hashes, report, progress)
         indexed = {d.path for d in documents}
         report.removed = sorted(p for p in previous_hashes if p not in indexed)
 
@@ -222,6 +210,7 @@ def build(
                 "sentences": int(sentence_matrix.shape[0]),
                 "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                 "skipped": [s.as_json() for s in report.skipped],
+                "ocr_cuts": [c.as_json() for c in report.ocr_cuts],
                 "splitter": _splitter_stamp(options.splitter),
                 "chunk_vectors": "length-weighted mean of sentence vectors",
                 "sources": source_stamps(options.documents_dir),
@@ -239,53 +228,118 @@ def build(
     return report
 
 
-def _add_document(
+@dataclass
+class _Entry:
+    """One document read for the new version: its row and its chunks (document ids assigned later)."""
+
+    row: DocumentRow
+    chunks: list[tuple[int, str, str, list[tuple[int, int, str]]]]  # position, text, hash, sentences
+    outcome: list[str]  # the report list it belongs to: added, changed or unchanged
+
+
+def _read_documents(
+    files: list[DocumentFile],
+    options: BuildOptions,
+    old: Snapshot | None,
+    previous_hashes: dict[str, str],
+    report: BuildReport,
+    progress: ProgressCallback,
+) -> tuple[list[DocumentRow], list[ChunkRecord]]:
+    """Read every file; documents with pages to recognise wait for the OCR stage, which counts pages."""
+    old_docs = {d.path: i for i, d in enumerate(old.documents)} if old else {}
+    ocr = OcrService(options.ocr)
+    entries: list[_Entry | None] = [None] * len(files)
+    waiting: list[tuple[int, int]] = []  # (file position, pages to recognise)
+
+    def read(position: int, service: OcrService) -> None:
+        file = files[position]
+        try:
+            entries[position] = _read_entry(file, options, old, old_docs, previous_hashes, service, report)
+        except OcrPending as pending:
+            waiting.append((position, pending.pages))
+        except UnreadableDocument as exc:
+            logger.warning("skipped %s: %s", file.relative, exc)
+            report.skipped.append(SkippedFile(file.relative, str(exc), exc.code, dict(exc.details)))
+        except Exception as exc:  # a reader bug must not stop the other files
+            logger.exception("skipped %s: unexpected error", file.relative)
+            error = type(exc).__name__
+            report.skipped.append(
+                SkippedFile(file.relative, f"unexpected error ({error})", "unexpected", {"error": error})
+            )
+
+    for position in range(len(files)):
+        read(position, ocr)  # pages already in the OCR cache are read here
+        progress("reading", position + 1, len(files))
+    if waiting:
+        total = sum(pages for _, pages in waiting)
+        progress("ocr", 0, total)
+        with OcrRun(options.ocr, total, lambda done, all_pages: progress("ocr", done, all_pages)) as run:
+            recognising = ocr.with_run(run)
+            for position, _ in waiting:
+                read(position, recognising)
+    if ocr.tally.recognised:
+        ocr.cache.trim()  # only a build that added pages can push the cache over its limit
+    report.ocr_recognised, report.ocr_cached = ocr.tally.recognised, ocr.tally.cached
+    report.ocr_seconds = round(ocr.tally.seconds, 1)
+
+    documents: list[DocumentRow] = []
+    chunks: list[ChunkRecord] = []
+    for entry in entries:
+        if entry is None:
+            continue
+        doc_id = len(documents)
+        documents.append(entry.row)
+        chunks.extend(ChunkRecord(doc_id, *piece) for piece in entry.chunks)
+        entry.outcome.append(entry.row.path)
+    return documents, chunks
+
+
+def _read_entry(
     file: DocumentFile,
     options: BuildOptions,
     old: Snapshot | None,
     old_docs: dict[str, int],
     previous_hashes: dict[str, str],
-    documents: list[DocumentRow],
-    chunks: list[ChunkRecord],
+    ocr: OcrService,
     report: BuildReport,
-) -> None:
+) -> _Entry:
     raw = read_raw(file, options.max_file_bytes)
     digest = raw.digest
     old_index = old_docs.get(file.relative)
-    doc_id = len(documents)
     if file.relative not in previous_hashes:
         outcome = report.added
     elif previous_hashes[file.relative] != digest:
         outcome = report.changed
     else:
         outcome = report.unchanged
-    if old is not None and old_index is not None and old.documents[old_index].content_hash == digest:
-        # Unchanged: copy its rows as they are, without parsing the file again.
-        documents.append(old.documents[old_index])
-        for c in np.flatnonzero(old.chunk_document == old_index):
-            text = old.chunk_text[c]
-            sentences = [
-                (int(old.sentence_span[s][0]), int(old.sentence_span[s][1]), old.sentence_hash[s])
-                for s in old.sentences_of(int(c))
-            ]
-            chunks.append(ChunkRecord(doc_id, int(old.chunk_position[c]), text, old.chunk_hash[c], sentences))
-        outcome.append(file.relative)
-        return
-    document = parse_document(file, raw)  # the bytes read for the digest, not read again
+    if old is not None and old_index is not None:
+        row = old.documents[old_index]
+        # Unchanged, and nothing left unread by OCR last time: copy its rows without parsing the file.
+        if row.content_hash == digest and not row.ocr_unread:
+            pieces = []
+            for c in np.flatnonzero(old.chunk_document == old_index):
+                sentences = [
+                    (int(old.sentence_span[s][0]), int(old.sentence_span[s][1]), old.sentence_hash[s])
+                    for s in old.sentences_of(int(c))
+                ]
+                pieces.append((int(old.chunk_position[c]), old.chunk_text[c], old.chunk_hash[c], sentences))
+            return _Entry(row, pieces, outcome)
+    document = parse_document(file, raw, ocr)  # the bytes read for the digest, not read again
     drafts = split_text(document.text, options.splitter)
     if not drafts:
         raise UnreadableDocument("no sentences found in the text", "no_text")
-    documents.append(
-        DocumentRow(
-            file.relative,
-            document.content_hash,
-            document.format,
-            document.meta,
-            len(document.text),
-            detect_language(document.text),
-        )
+    report.ocr_cuts.extend(document.ocr_cuts)
+    row = DocumentRow(
+        file.relative,
+        document.content_hash,
+        document.format,
+        document.meta,
+        len(document.text),
+        detect_language(document.text),
+        ocr_unread=sum(len(cut.pages) for cut in document.ocr_cuts),
     )
+    pieces = []
     for position, draft in enumerate(drafts):
         sentences = [(a, b, text_hash(draft.text[a:b])) for a, b in draft.sentences]
-        chunks.append(ChunkRecord(doc_id, position, draft.text, text_hash(draft.text), sentences))
-    outcome.append(file.relative)
+        pieces.append((position, draft.text, text_hash(draft.text), sentences))
+    return _Entry(row, pieces, outcome)

@@ -57,3 +57,16 @@ class EngineSettings(BaseSettings):
     lexical_weight: float = Field(
         0.2, description="Weight of BM25 in the hybrid score (when the question's words occur in the documents)"
     )
+    ocr_enabled: bool = Field(True, description="Recognise scanned PDF pages and images with Tesseract")
+    ocr_languages: str = Field(
+        "rus+eng",
+        description="Tesseract languages for scans whose document has no 'language' in its metadata "
+        "(ru, en, kk, az, tr, de pick their own)",
+    )
+    ocr_max_pages: int = Field(100, ge=0, description="Scanned pages recognised per document; the rest are reported")
+    ocr_page_timeout: float = Field(60.0, gt=0, description="Seconds Tesseract may spend on one page")
+    ocr_workers: int = Field(2, ge=1, description="Pages recognised side by side (one Tesseract process each)")
+    ocr_dpi: int = Field(300, ge=72, le=600, description="Resolution PDF pages are rendered at for OCR")
+    ocr_cache_dir: Path = Field(Path("var/ocr-cache"), description="Recognised pages by content hash")
+    ocr_cache_mb: float = Field(500.0, description="Size limit of the OCR cache; least recently used pages go first")
+    tesseract_cmd: str = Field("tesseract", description="The Tesseract program (a name on PATH or a path)")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -26,6 +26,7 @@ from index.embedding.factory import create_embedder
 from index.followup import FollowUp, FollowUpConfig, answer_follow_up
 from index.lexical import Stemmer
 from index.models import Answer, BuildReport, Passage, Reply
+from index.readers import OcrSettings
 from index.retrieval import QuestionSignals, RetrievalConfig, ScoredChunk, retrieve
 from index.snapshot import Snapshot, faiss_kind, load_snapshot, use_one_search_thread
 from index.splitter import SplitterConfig
@@ -51,6 +52,7 @@ class EngineConfig:
                 documents_dir=settings.documents_dir,
                 max_file_bytes=int(settings.max_file_mb * 1024 * 1024),
                 splitter=SplitterConfig(max_chars=settings.chunk_max_chars),
+                ocr=OcrSettings.from_settings(settings),
             ),
             store=VersionStore(settings.index_dir),
             embedder=EmbedderConfig(
@@ -120,9 +122,7 @@ class Engine:
         return self.build(progress=progress)
 
     def build(self, full: bool = False, progress: ProgressCallback | None = None) -> BuildReport:
-        options = BuildOptions(
-            self.config.build.documents_dir, self.config.build.max_file_bytes, self.config.build.splitter, full
-        )
+        options = replace(self.config.build, full=full)
         kwargs = {"progress": progress} if progress else {}
         if self._snapshot is None and not self._load_attempted:
             self.load()  # the previous version's vectors are what make the build incremental

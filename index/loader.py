@@ -6,12 +6,12 @@ import hashlib
 import logging
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from index.metadata import is_sidecar, make_meta, read_sidecar, split_front_matter
-from index.models import LoadedDocument, SkippedFile
-from index.readers import READERS, UnreadableDocument
+from index.models import LoadedDocument, OcrCutPages, SkippedFile
+from index.readers import READERS, OcrService, OcrSettings, UnreadableDocument, read_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -86,23 +86,32 @@ def read_raw(file: DocumentFile, max_bytes: int) -> RawFile:
     return RawFile(data, fields, sidecar_bytes)
 
 
-def read_document(file: DocumentFile, max_bytes: int) -> LoadedDocument:
-    """Read one file into a document, or raise UnreadableDocument with the reason."""
-    return parse_document(file, read_raw(file, max_bytes))
+def read_document(file: DocumentFile, max_bytes: int, ocr: OcrService | None = None) -> LoadedDocument:
+    """Read one file into a document, or raise UnreadableDocument with the reason.
+
+    Without an OCR service, scanned pages are not recognised (and reported as such).
+    """
+    return parse_document(file, read_raw(file, max_bytes), ocr)
 
 
-def parse_document(file: DocumentFile, raw: RawFile) -> LoadedDocument:
-    """Extract text and metadata from bytes already read."""
+def parse_document(file: DocumentFile, raw: RawFile, ocr: OcrService | None = None) -> LoadedDocument:
+    """Extract text and metadata from bytes already read.
+
+    In a build's planning pass (an OCR service without a run) a document with pages still to
+    recognise raises OcrPending.
+    """
     fields = raw.fields
     suffix = file.path.suffix.lower()
-    extracted = READERS[suffix](raw.data)
+    ocr = ocr or OcrService(OcrSettings(enabled=False))
+    # The document's declared language picks the OCR language packs ("kk" -> Kazakh).
+    extracted = read_bytes(suffix, raw.data, ocr.session(fields.get("language", "")))
     text = extracted.text
     if extracted.title:
         fields = {"title": extracted.title, **fields}
     if suffix in (".txt", ".md"):
         front, text = split_front_matter(text, file.relative)
         fields = {**front, **fields}
-    meta = make_meta(fields, file.path, text)
+    meta = replace(make_meta(fields, file.path, text), pages=extracted.pages, ocr_pages=extracted.ocr_pages)
     if suffix == ".md":
         text = _MD_HEADING.sub("", text)  # "# Title" reads as "Title" in an answer
     if not text.strip():
@@ -113,4 +122,7 @@ def parse_document(file: DocumentFile, raw: RawFile) -> LoadedDocument:
         meta=meta,
         content_hash=raw.digest,
         format=suffix.lstrip("."),
+        ocr_cuts=tuple(
+            OcrCutPages(file.relative, cut.pages, cut.reason, cut.code, dict(cut.details)) for cut in extracted.ocr_cuts
+        ),
     )

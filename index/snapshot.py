@@ -18,7 +18,7 @@ import faiss
 import numpy as np
 
 from index.lexical import BM25Index, Stemmer
-from index.models import DocumentMeta
+from index.models import DocumentMeta, page_ranges, parse_page_ranges
 from index.store import (
     CHUNK_VECTORS,
     DATABASE,
@@ -37,7 +37,10 @@ HNSW_THRESHOLD = 50_000
 SCHEMA = """
 CREATE TABLE documents (
     id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, content_hash TEXT NOT NULL, format TEXT,
-    title TEXT, source TEXT, place TEXT, date TEXT, language TEXT, chars INTEGER, text_language TEXT
+    title TEXT, source TEXT, place TEXT, date TEXT, language TEXT, chars INTEGER, text_language TEXT,
+    pages INTEGER NOT NULL DEFAULT 0,            -- pages of a PDF or an image file
+    ocr_pages TEXT NOT NULL DEFAULT '',          -- pages whose text was recognised by OCR, e.g. "2, 4-6"
+    ocr_unread INTEGER NOT NULL DEFAULT 0        -- scanned pages OCR left out (retried by the next build)
 );
 CREATE TABLE chunks (
     id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL REFERENCES documents(id),
@@ -59,6 +62,7 @@ class DocumentRow:
     meta: DocumentMeta
     chars: int
     text_language: str = ""  # detected from the text (index.language_id), not taken from metadata
+    ocr_unread: int = 0  # scanned pages left out by a limit or a missing language pack
 
 
 @dataclass
@@ -159,7 +163,7 @@ def write_database(path: Path, documents: list[DocumentRow], chunks: list[ChunkR
     try:
         db.executescript(SCHEMA)
         db.executemany(
-            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [
                 (
                     i,
@@ -173,6 +177,9 @@ def write_database(path: Path, documents: list[DocumentRow], chunks: list[ChunkR
                     d.meta.language,
                     d.chars,
                     d.text_language,
+                    d.meta.pages,
+                    page_ranges(d.meta.ocr_pages),
+                    d.ocr_unread,
                 )
                 for i, d in enumerate(documents)
             ],
@@ -213,13 +220,16 @@ def load_snapshot(folder: Path, stemmer: Stemmer) -> Snapshot:
                     r[0],
                     r[1],
                     r[2],
-                    DocumentMeta(r[3] or "", r[4] or "", r[5] or "", r[6] or "", r[7] or ""),
+                    DocumentMeta(
+                        r[3] or "", r[4] or "", r[5] or "", r[6] or "", r[7] or "", r[10], parse_page_ranges(r[11])
+                    ),
                     r[8] or 0,
                     r[9] or "",
+                    r[12],
                 )
                 for r in db.execute(
-                    "SELECT path, content_hash, format, title, source, place, date, language, chars, text_language "
-                    "FROM documents ORDER BY id"
+                    "SELECT path, content_hash, format, title, source, place, date, language, chars, text_language, "
+                    "pages, ocr_pages, ocr_unread FROM documents ORDER BY id"
                 )
             ]
             chunk_rows = db.execute("SELECT document_id, position, text, text_hash FROM chunks ORDER BY id").fetchall()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import shutil
 import signal
 import sys
 from collections.abc import AsyncIterator
@@ -17,12 +18,14 @@ from bot.config import Settings
 from bot.runners import start_polling
 from bot.speech import SpeechService
 from index.engine import Engine
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SEED_DOCUMENTS, FakeEmbedder
 from tests.fake_telegram import TOKEN, FakeTelegram
 
 ADMIN = 1
 STAFF = 2
 OUTSIDER = 3
+GROUP = -100500
+QUESTION = "Где пройдет 22-е заседание комиссии?"  # the FakeEmbedder finds its answer too ("...в Казахстане")
 
 
 @dataclass
@@ -74,13 +77,30 @@ async def running_bot(
         await fake.stop()
 
 
+def fast_bot(tmp_path: Path, fake: FakeTelegram | None = None, **overrides) -> contextlib.AbstractAsyncContextManager:
+    """The real bot on a copy of the shipped documents, answering with the FakeEmbedder (fast, deterministic).
+
+    For tests of the bot's behaviour, where the model's quality is not the point.
+    """
+    documents = tmp_path / "documents"
+    if not documents.exists():
+        shutil.copytree(SEED_DOCUMENTS, documents)
+    overrides.setdefault("abstain_margin", -1.0)  # calibrated for real models; the fake one always answers
+    return running_bot(documents, tmp_path / "index", FakeEmbedder(), fake, **overrides)
+
+
 @contextlib.asynccontextmanager
-async def bot_process(env: dict[str, str], fake: FakeTelegram) -> AsyncIterator[asyncio.subprocess.Process]:
-    """`commission-bot run` as a real process; killed if the test leaves it running, then the fake stops."""
+async def bot_process(
+    env: dict[str, str], fake: FakeTelegram, fast: bool = False
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """`commission-bot run` as a real process; killed if the test leaves it running, then the fake stops.
+
+    ``fast``: the same process with the FakeEmbedder (tests/bot_child.py), where the model is not the point.
+    """
+    command = ["-m", "tests.bot_child"] if fast else ["-m", "bot.cli", "run"]
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "run", cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+        sys.executable, *command, cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
     try:
         yield process
     finally:

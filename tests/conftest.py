@@ -7,6 +7,7 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import numpy as np
 import pytest
@@ -39,11 +40,22 @@ def require_system_tool(command: str, package: str) -> str:
     """
     path = shutil.which(command)
     if path is None:
-        message = f"{command} not found: install the Debian package {package} (scripts/install-system-packages --test)"
-        if os.environ.get("REQUIRE_SYSTEM_PACKAGES") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
+        _missing_system_package(f"{command} not found", package)
     return path
+
+
+def require_system_file(path: Path | None, package: str) -> Path:
+    """A file a system package provides (a font, say): skipped locally, failed in CI when it is missing."""
+    if path is None or not path.is_file():
+        _missing_system_package(f"{path or 'file'} not found", package)
+    return path
+
+
+def _missing_system_package(what: str, package: str) -> NoReturn:
+    message = f"{what}: install the Debian package {package} (scripts/install-system-packages --test)"
+    if os.environ.get("REQUIRE_SYSTEM_PACKAGES") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 @pytest.fixture(scope="session")
@@ -106,6 +118,7 @@ def make_engine(tmp_path: Path) -> Callable[..., Engine]:
             # The abstention margin is calibrated for real models; the fake one always answers.
             settings.setdefault("abstain_margin", -1.0)
         embedder = embedder or FakeEmbedder()
+        settings.setdefault("ocr_cache_dir", tmp_path / "ocr-cache")  # never the project's own var/
         config = EngineSettings(
             _env_file=None,
             documents_dir=documents,

@@ -172,7 +172,7 @@ async def test_restricted_access(docs, tmp_path, real_embedder) -> None:
         await fake.wait_for(lambda calls: texts_to(fake, STAFF) and fake.calls_to("answerInlineQuery"))
         await asyncio.sleep(0.5)
         refusal = "Извините, доступ к этому боту ограничен. Обратитесь к администратору, чтобы получить доступ."
-        assert texts_to(fake, OUTSIDER) == [refusal] * 3  # question, admin command, upload: refused alike
+        assert texts_to(fake, OUTSIDER) == [refusal]  # question, admin command, upload: refused alike, told once
         assert not fake.calls_to("getFile") and not (docs / "evil.txt").exists()
         assert texts_to(fake, GROUP) == []
         [inline] = fake.calls_to("answerInlineQuery")

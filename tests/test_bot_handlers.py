@@ -10,11 +10,10 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
-from aiogram.exceptions import TelegramBadRequest
-from aiogram.methods import GetMe, SendChatAction, SendMessage, SetMyCommands, TelegramMethod
+from aiogram.methods import GetMe, SendMessage, TelegramMethod
 from aiogram.types import Chat, Message, Update, User
 
-from bot.app import build_dispatcher, set_commands
+from bot.app import build_dispatcher
 from bot.config import Settings
 from bot.formatting import split_message
 from bot.logsafety import install_redaction
@@ -26,17 +25,14 @@ STAFF = 2
 
 
 class RecordingSession(BaseSession):
-    """Records every Bot API method; answers with plausible results or scripted errors."""
+    """Records every Bot API method; answers with plausible results."""
 
     def __init__(self) -> None:
         super().__init__()
         self.requests: list[TelegramMethod] = []
-        self.refuse: set[type] = set()
 
     async def make_request(self, bot: Bot, method: TelegramMethod, timeout: int | None = None) -> Any:
         self.requests.append(method)
-        if type(method) in self.refuse:
-            raise TelegramBadRequest(method=method, message="Bad Request: method is not available")
         if isinstance(method, GetMe):
             return User(**BOT_USER)
         if isinstance(method, SendMessage):
@@ -101,17 +97,6 @@ async def test_long_answer_is_split_into_valid_messages(tmp_path: Path) -> None:
     assert all(len(p) <= 4096 for p in parts)
     assert all(p.count("<b>") == p.count("</b>") for p in parts)
     assert "".join(parts).count("очень") == 1200
-
-
-async def test_refused_optional_calls_do_not_stop_answers(tmp_path: Path, caplog) -> None:
-    bot, dp, session, _ = make(tmp_path, "Протокол подписан в Баку.", admin_ids=frozenset({1}))
-    session.refuse = {SetMyCommands, SendChatAction}
-    with caplog.at_level(logging.INFO):
-        await set_commands(bot, dp["settings"])
-        await feed(dp, bot, private_message(STAFF, "Где подписан протокол?"))
-    assert "Протокол подписан в Баку" in session.sent()[0]
-    assert "setMyCommands" not in caplog.text or "refused" in caplog.text
-    assert "optional Bot API call refused" in caplog.text and "sendChatAction refused" in caplog.text
 
 
 async def test_handler_error_apologises_and_logs_without_the_token(tmp_path: Path) -> None:

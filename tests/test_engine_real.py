@@ -156,7 +156,8 @@ def test_json_cli_output(tmp_path: Path) -> None:
     assert first["answer"]["document"] == "azerbaijan-kazakhstan-21st-session.ru.txt"
     assert isinstance(first["answer"]["score"], float) and first["answer"]["title"]
     assert 1 <= len(first["passages"]) <= 2
-    assert set(first["passages"][0]) == {"document", "title", "text", "score"}
+    assert set(first["passages"][0]) == {"document", "title", "text", "score", "ocr_pages"}
+    assert first["answer"]["ocr_pages"] == ""  # typed text, not recognised from a scan
     assert second == {"question": "Who won the 2018 FIFA World Cup?", "answer": None, "passages": []}
     assert "building it" in result.stderr
     assert np.isfinite(first["passages"][0]["score"])

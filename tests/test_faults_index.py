@@ -120,7 +120,7 @@ def test_hostile_documents_are_reported_and_good_ones_indexed(tmp_path, make_eng
         "zero-byte.pdf": "empty file",
         "corrupt.pdf": reasons["corrupt.pdf"],
         "encrypted.pdf": "encrypted PDF (password protected)",
-        "scanned.pdf": "no text layer (scanned PDF?)",
+        "scanned.pdf": "no text layer and no scanned image (blank PDF?)",
         "not-a-zip.docx": "not a DOCX file (not a zip archive)",
         "zip-bomb.docx": reasons["zip-bomb.docx"],
         "junk.txt": "binary data, not text",

@@ -40,13 +40,14 @@ class ArchiveService:
             # An upload the index would skip as too large is refused at once.
             min(upload_max_bytes, build.max_file_bytes),
             build.splitter,
+            ocr=build.ocr,
         )
         return cls(store, BuildQueue(engine))
 
     async def add_document(self, name: str, data: bytes, fields: dict[str, str], by: int | None = None) -> Accepted:
         """Check a file with the engine's readers, keep it as a document, and queue the build that indexes it.
 
-        The one path for every file an admin sends (documents now, photos for OCR later). A name in
+        The one path for every file an admin sends (documents, scans and photographed pages). A name in
         use makes this a new version of that document. Raises UnreadableDocument (the index's code and
         reason), DuplicateDocument or FolderNotWritable; nothing is kept then.
         """

@@ -30,9 +30,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from index.loader import DocumentFile, RawFile, list_document_files, parse_document
-from index.metadata import read_sidecar, sidecar_path, write_sidecar
+from index.metadata import make_meta, read_sidecar, sidecar_path, write_sidecar
 from index.models import LoadedDocument
-from index.readers import READERS, UnreadableDocument
+from index.readers import READERS, OcrPending, OcrService, OcrSettings, UnreadableDocument
 from index.splitter import SplitterConfig, split_text
 
 logger = logging.getLogger(__name__)
@@ -106,7 +106,9 @@ class DocumentStore:
         max_bytes: int,
         splitter: SplitterConfig | None = None,
         keep_changes: int = 100,
+        ocr: OcrSettings | None = None,
     ) -> None:
+        self.ocr = ocr or OcrSettings()
         self.documents_dir = documents_dir
         self.history_dir = history_dir
         self.max_bytes = max_bytes
@@ -132,7 +134,15 @@ class DocumentStore:
             raise UnreadableDocument(
                 f"too large ({size_mb} MB, limit {limit_mb} MB)", "too_large", size=size_mb, limit=limit_mb
             )
-        document = parse_document(DocumentFile(Path(name), name), RawFile(data, {}, b""))
+        file = DocumentFile(Path(name), name)
+        try:
+            # Scanned pages are looked up in the OCR cache only: Tesseract is too slow for an upload's
+            # reply, so they are recognised by the build. A scan Tesseract cannot read (not installed,
+            # no language pack) is still refused here, with that reason.
+            document = parse_document(file, RawFile(data, {}, b""), OcrService(self.ocr))
+        except OcrPending:
+            digest = RawFile(data, {}, b"").digest
+            return LoadedDocument(name, "", make_meta({}, file.path, ""), digest, Path(name).suffix.lower().lstrip("."))
         if not split_text(document.text, self.splitter):
             raise UnreadableDocument("no sentences found in the text", "no_text")
         return document

@@ -7,19 +7,22 @@ import hashlib
 import logging
 from html import escape
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.types import InlineQuery, InlineQueryResultArticle, InlineQueryResultsButton, InputTextMessageContent
 
 from bot.config import Settings
 from bot.formatting import answer_message, passage_message, split_message
-from bot.middlewares import RateLimitMiddleware
-from bot.services import AnswerService, RateLimiter
+from bot.limits import Debouncer, RateLimiter
+from bot.middlewares import DEBOUNCED_AND_RATE_LIMITED, DebounceMiddleware, RateLimitMiddleware
+from bot.services import AnswerService
 from bot.texts import Texts
 
 logger = logging.getLogger(__name__)
 
-# Telegram drops inline answers after about 10 s; leave room for the network.
+# Telegram drops inline answers after about 10 s; leave room for the network and the typing pause.
 INLINE_DEADLINE = 7.0
+# A query is answered once the user has stopped typing this long (Telegram sends one per keystroke).
+TYPING_PAUSE = 0.7
 
 
 def _article(result_id: str, title: str, description: str, html: str) -> InlineQueryResultArticle:
@@ -31,18 +34,21 @@ def _article(result_id: str, title: str, description: str, html: str) -> InlineQ
     )
 
 
-def create_router(settings: Settings, limiter: RateLimiter) -> Router:
+def create_router(settings: Settings, limiter: RateLimiter, typing_pause: float = TYPING_PAUSE) -> Router:
     router = Router(name="inline")
+    # Registration order is execution order: wait for the typing to settle, then spend the budget.
+    router.inline_query.middleware(DebounceMiddleware(Debouncer(typing_pause)))
     router.inline_query.middleware(RateLimitMiddleware(limiter))
 
-    @router.inline_query()
+    @router.inline_query(F.query.strip() == "")
+    async def inline_hint(query: InlineQuery, t: Texts) -> None:
+        button = InlineQueryResultsButton(text=t("inline_hint"), start_parameter="help")
+        await query.answer([], cache_time=0, is_personal=settings.access_restricted, button=button)
+
+    @router.inline_query(flags=DEBOUNCED_AND_RATE_LIMITED)
     async def inline_answer(query: InlineQuery, t: Texts, answers: AnswerService) -> None:
         personal = settings.access_restricted
         question = query.query.strip()
-        if not question:
-            button = InlineQueryResultsButton(text=t("inline_hint"), start_parameter="help")
-            await query.answer([], cache_time=0, is_personal=personal, button=button)
-            return
         try:
             reply = await asyncio.wait_for(answers.ask(question), INLINE_DEADLINE)
         except TimeoutError:

@@ -1,57 +1,51 @@
-"""Questions in private chats, in groups (mention, reply, /ask), and "more sources" buttons."""
+"""Questions: private messages, group mentions and replies, /ask, captions of photos and files, edited questions."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from html import escape
 
 from aiogram import Bot, F, Router
-from aiogram.enums import ChatAction, ChatType
-from aiogram.exceptions import TelegramAPIError
+from aiogram.enums import ChatAction
 from aiogram.filters import Command, CommandObject, CommandStart
-from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import Message
 
-from bot.filters import AddressedToBot
-from bot.formatting import answer_message, passage_message, split_message
-from bot.middlewares import RateLimitMiddleware
-from bot.services import AnswerService, RateLimiter
+from bot.bot_api import optional
+from bot.filters import AskedQuestion
+from bot.formatting import answer_message, split_message
+from bot.limits import RateLimiter
+from bot.middlewares import RATE_LIMITED, RateLimitMiddleware
+from bot.reply_memory import ReplyMemory
+from bot.routers.more_sources import more_button
+from bot.services import AnswerService
 from bot.texts import Texts
-from index.models import Reply
 
 logger = logging.getLogger(__name__)
 
 
-class MoreSources(CallbackData, prefix="more"):
-    key: str
-    index: int  # the passage to show (0 is the answer's own passage)
+async def typing(bot: Bot, message: Message) -> None:
+    """Show "typing…" in the message's chat (and topic); a server that refuses it changes nothing."""
+    thread = message.message_thread_id if message.is_topic_message else None
+    await optional(bot.send_chat_action(message.chat.id, ChatAction.TYPING, message_thread_id=thread), "sendChatAction")
 
 
-def more_button(key: str, index: int, reply: Reply, t: Texts) -> InlineKeyboardMarkup | None:
-    remaining = len(reply.passages) - index
-    if remaining <= 0:
-        return None
-    data = MoreSources(key=key, index=index).pack()
-    return InlineKeyboardMarkup(
-        inline_keyboard=[[InlineKeyboardButton(text=t("more", n=remaining), callback_data=data)]]
-    )
-
-
-async def typing(bot: Bot, chat_id: int) -> None:
-    """Show "typing…"; an API that refuses this optional call must not stop the answer."""
+async def answer_question(
+    message: Message, question: str, bot: Bot, t: Texts, answers: AnswerService, replies: ReplyMemory,
+    edited: bool = False,
+) -> None:  # fmt: skip
+    """Compute the answer while "typing…" is shown; reply to the question (or just send, if it is gone)."""
+    shown = asyncio.create_task(typing(bot, message))
     try:
-        await bot.send_chat_action(chat_id, ChatAction.TYPING)
-    except TelegramAPIError as exc:
-        logger.info("sendChatAction refused (%s); answering anyway", type(exc).__name__)
-
-
-async def answer_question(message: Message, question: str, bot: Bot, t: Texts, answers: AnswerService) -> None:
-    await typing(bot, message.chat.id)
-    reply = await answers.ask(question)
+        reply, version = await answers.ask_with_version(question)
+    finally:
+        await shown  # bounded by optional()'s time limit; keeps "typing…" ahead of the answer
+    heading = f"<i>{escape(t('edited_answer'))}</i>\n\n" if edited else ""
     if reply.answer is None:
-        await message.reply(t("not_found"))
+        await message.reply(heading + escape(t("not_found")))
         return
-    key = answers.remember(reply)
-    parts = split_message(answer_message(reply.answer, t))
+    key = replies.remember(reply, version)
+    parts = split_message(heading + answer_message(reply.answer, t))
     for i, part in enumerate(parts):
         markup = more_button(key, 1, reply, t) if i == len(parts) - 1 else None
         if i == 0:
@@ -62,7 +56,8 @@ async def answer_question(message: Message, question: str, bot: Bot, t: Texts, a
 
 def create_router(limiter: RateLimiter) -> Router:
     router = Router(name="questions")
-    router.message.middleware(RateLimitMiddleware(limiter))
+    for observer in (router.message, router.edited_message):
+        observer.middleware(RateLimitMiddleware(limiter))
 
     @router.message(CommandStart())
     @router.message(Command("help"))
@@ -70,41 +65,32 @@ def create_router(limiter: RateLimiter) -> Router:
         me = await bot.me()
         await message.answer(t("start", username=me.username or "bot"))
 
+    @router.message(Command("ask", magic=F.args.func(str.strip)), flags=RATE_LIMITED)
+    async def ask_command(
+        message: Message, command: CommandObject, bot: Bot, t: Texts, answers: AnswerService, replies: ReplyMemory
+    ) -> None:
+        await answer_question(message, (command.args or "").strip(), bot, t, answers, replies)
+
     @router.message(Command("ask"))
-    async def ask_command(message: Message, command: CommandObject, bot: Bot, t: Texts, answers: AnswerService) -> None:
-        if not command.args or not command.args.strip():
+    async def ask_usage(message: Message, t: Texts) -> None:
+        await message.reply(t("ask_usage"))
+
+    @router.message(AskedQuestion(), flags=RATE_LIMITED)
+    async def question(
+        message: Message, question: str, bot: Bot, t: Texts, answers: AnswerService, replies: ReplyMemory
+    ) -> None:
+        if not question:  # a bare mention in a group
             await message.reply(t("ask_usage"))
             return
-        await answer_question(message, command.args.strip(), bot, t, answers)
+        await answer_question(message, question, bot, t, answers, replies)
 
-    @router.message(F.chat.type == ChatType.PRIVATE, F.text, ~F.text.startswith("/"))
-    async def private_question(message: Message, bot: Bot, t: Texts, answers: AnswerService) -> None:
-        await answer_question(message, message.text or "", bot, t, answers)
-
-    @router.message(F.text, AddressedToBot())
-    async def group_question(message: Message, question: str, bot: Bot, t: Texts, answers: AnswerService) -> None:
-        if not question:
-            await message.reply(t("ask_usage"))
-            return
-        await answer_question(message, question, bot, t, answers)
-
-    @router.callback_query(MoreSources.filter())
-    async def more_sources(query: CallbackQuery, callback_data: MoreSources, t: Texts, answers: AnswerService) -> None:
-        reply = answers.recall(callback_data.key)
-        if reply is None or query.message is None:
-            await query.answer(t("expired"), show_alert=True)
-            return
-        index = callback_data.index
-        if index >= len(reply.passages):
-            await query.answer(t("no_more"))
-            return
-        passage = reply.passages[index]
-        parts = split_message(passage_message(passage, index + 1, len(reply.passages), t))
-        for i, part in enumerate(parts):
-            last = i == len(parts) - 1
-            await query.message.answer(
-                part, reply_markup=more_button(callback_data.key, index + 1, reply, t) if last else None
-            )
-        await query.answer()
+    @router.edited_message(AskedQuestion(), flags=RATE_LIMITED)
+    async def edited_question(
+        message: Message, question: str, bot: Bot, t: Texts, answers: AnswerService, replies: ReplyMemory
+    ) -> None:
+        # A corrected question gets a fresh answer, marked as such and quoting the corrected text; the
+        # earlier answer stays as it was (it answered what was asked then).
+        if question:
+            await answer_question(message, question, bot, t, answers, replies, edited=True)
 
     return router

@@ -16,9 +16,11 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import Audio, Message, VideoNote, Voice
 
 from bot.filters import CaptionAddressedToBot
-from bot.middlewares import RateLimitMiddleware
+from bot.limits import RateLimiter
+from bot.middlewares import RATE_LIMITED, RateLimitMiddleware
+from bot.reply_memory import ReplyMemory
 from bot.routers.questions import answer_question, typing
-from bot.services import AnswerService, RateLimiter
+from bot.services import AnswerService
 from bot.speech.audio import AudioTooLong, UnreadableAudio
 from bot.speech.service import SpeechService
 from bot.texts import Texts
@@ -33,7 +35,9 @@ def recording_of(message: Message) -> Voice | Audio | VideoNote | None:
     return message.voice or message.audio or message.video_note
 
 
-async def answer_recording(message: Message, bot: Bot, t: Texts, speech: SpeechService, answers: AnswerService) -> None:
+async def answer_recording(
+    message: Message, bot: Bot, t: Texts, speech: SpeechService, answers: AnswerService, replies: ReplyMemory
+) -> None:
     recording = recording_of(message)
     assert recording is not None
     if not speech.available:
@@ -45,7 +49,7 @@ async def answer_recording(message: Message, bot: Bot, t: Texts, speech: SpeechS
         # Refused before download: the duration comes with the message.
         await message.reply(t("voice_too_long", seconds=recording.duration, limit=limit))
         return
-    await typing(bot, message.chat.id)
+    await typing(bot, message)
     try:
         buffer = await bot.download(recording, timeout=60)
         data = buffer.read() if buffer else b""
@@ -66,18 +70,18 @@ async def answer_recording(message: Message, bot: Bot, t: Texts, speech: SpeechS
         await message.reply(t("voice_unclear"))
         return
     await message.reply(t("voice_heard", text=escape(transcript.text)))
-    await answer_question(message, transcript.text, bot, t, answers)
+    await answer_question(message, transcript.text, bot, t, answers, replies)
 
 
 def create_router(limiter: RateLimiter) -> Router:
     router = Router(name="voice")
     router.message.middleware(RateLimitMiddleware(limiter))
 
-    @router.message(RECORDING, F.chat.type == ChatType.PRIVATE)
-    @router.message(RECORDING, CaptionAddressedToBot())
+    @router.message(RECORDING, F.chat.type == ChatType.PRIVATE, flags=RATE_LIMITED)
+    @router.message(RECORDING, CaptionAddressedToBot(), flags=RATE_LIMITED)
     async def voice_question(
-        message: Message, bot: Bot, t: Texts, speech: SpeechService, answers: AnswerService
+        message: Message, bot: Bot, t: Texts, speech: SpeechService, answers: AnswerService, replies: ReplyMemory
     ) -> None:
-        await answer_recording(message, bot, t, speech, answers)
+        await answer_recording(message, bot, t, speech, answers, replies)
 
     return router

@@ -9,7 +9,9 @@ Every figure is measured in the same run as its baseline, on the same text:
   with synthetic filler chunks (real sentences recombined, vectors of real sentences perturbed);
 - start: a fresh `commission-bot ask` process until its answer, with the model cache empty
   (cold: the model is converted first) and filled (warm);
-- peer: LangChain's FAISS vector store with the same model on the same chunks and questions.
+- peer: LangChain's FAISS vector store with the same model on the same chunks and questions;
+- OCR: character accuracy per kind of scanned page and cleaning step, pages per minute cold and
+  from the cache (index/evaluation/ocr_bench.py).
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ class BenchInputs:
     queries: int = 200
     incremental_docs: int = 200
     peer: bool = True
+    ocr: bool = True  # OCR accuracy and pages per minute (needs tesseract-ocr)
+    only_ocr: bool = False
 
 
 def percentiles(samples: list[float]) -> dict[str, float]:
@@ -350,8 +354,17 @@ def run_bench(settings: EngineSettings, inputs: BenchInputs, say: Progress = lam
             "cores": os.cpu_count(),
             "python": platform.python_version(),
         },
-        "corpus": f"first {len(passages)} XQuAD-ru passages as documents",
+        "corpus": "XQuAD-ru passages rendered as scanned pages"
+        if inputs.only_ocr
+        else f"first {len(passages)} XQuAD-ru passages as documents",
     }
+    if inputs.ocr:
+        from index.evaluation.ocr_bench import bench_ocr
+
+        result["ocr"] = bench_ocr(settings, passages, workdir, say)
+    if inputs.only_ocr:
+        result["seconds"] = round(time.perf_counter() - started, 1)
+        return result
     result["indexing"] = bench_indexing(settings, docs, workdir, Engine.from_settings, say)
 
     queries = sample_queries(inputs.questions, inputs.queries, {p["id"] for p in passages})

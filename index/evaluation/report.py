@@ -233,7 +233,9 @@ def write_reports(result: dict, out: Path) -> list[Path]:
 # ---- bench ---------------------------------------------------------------------------------
 def bench_tables(result: dict) -> list[tuple[str, tuple[str, ...], list[list[str]]]]:
     """(title, headers, rows) for every part of a bench result."""
-    tables = []
+    tables = ocr_tables(result.get("ocr"))
+    if "indexing" not in result:  # `bench --ocr-only`
+        return tables
     ix = result["indexing"]
     float_row = []
     if ix.get("float32_pipeline_seconds"):
@@ -300,6 +302,36 @@ def bench_tables(result: dict) -> list[tuple[str, tuple[str, ...], list[list[str
             )  # fmt: skip
     tables.append(("Targets", ("target", "measured", "met"), target_rows(result)))
     return tables
+
+
+def ocr_tables(ocr: dict | None) -> list[tuple[str, tuple[str, ...], list[list[str]]]]:
+    if not ocr:
+        return []
+    if "skipped" in ocr:
+        return [("OCR", ("note",), [[ocr["skipped"]]])]
+    variants = list(next(iter(ocr["accuracy"].values())))
+    rows = [
+        [kind, *(f"{scores[v]['accuracy']:.1%} ({scores[v]['seconds']} s)" for v in variants)]
+        for kind, scores in ocr["accuracy"].items()
+    ]
+    speed = ocr["speed"]
+    return [
+        (
+            f"OCR character accuracy (seconds per page, one Tesseract), a dense A4 page, {ocr['languages']}",
+            ("page", *variants),
+            rows,
+        ),
+        (
+            f"OCR speed: {speed['pages']} scanned pages through a build, {speed['workers']} workers",
+            ("what", "seconds", "pages per minute"),
+            [
+                ["cold (empty OCR cache)", f"{speed['cold_seconds']}", f"{speed['cold_pages_per_minute']}"],
+                ["`index --full` again (from the cache)", f"{speed['cached_seconds']}",
+                 f"{speed['cached_pages_per_minute']}"],
+                ["work per page (cleaning + Tesseract), cold", f"{speed['work_seconds_per_page']}", ""],
+            ],
+        ),
+    ]  # fmt: skip
 
 
 def target_rows(result: dict) -> list[list[str]]:

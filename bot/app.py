@@ -14,6 +14,7 @@ from aiogram.exceptions import TelegramNetworkError
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, ErrorEvent
 
 from bot.archive import ArchiveService
+from bot.archive.albums import AlbumCollector
 from bot.bot_api import RetryRequestMiddleware, TolerantUpdatesMiddleware, optional
 from bot.config import Settings
 from bot.limits import RateLimiter
@@ -81,6 +82,7 @@ def build_dispatcher(settings: Settings, engine: Engine, **extra: Any) -> Dispat
         archive=ArchiveService.for_engine(engine, int(settings.upload_max_mb * 1024 * 1024)),
         in_flight=in_flight,
         speech=speech,
+        albums=AlbumCollector(),
         **extra,
     )
     dp.update.outer_middleware(in_flight)

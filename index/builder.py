@@ -177,6 +177,11 @@ def build(
         for digest, document in zip(title_hashes, documents, strict=True):
             sentences_pool.want(digest, document.meta.title)
         background_hashes = [text_hash(s) for s in BACKGROUND_SENTENCES]
+        # An embedder that already holds the background (index.language_space) saves a full build 360 texts.
+        ready = getattr(embedder, "background_vectors", None)
+        if ready is not None and len(ready) == len(background_hashes):
+            for digest, vector in zip(background_hashes, ready, strict=True):
+                sentences_pool.known.setdefault(digest, vector)
         for digest, sentence in zip(background_hashes, BACKGROUND_SENTENCES, strict=True):
             sentences_pool.want(digest, sentence)
         total = len(sentences_pool.pending)

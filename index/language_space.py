@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.background import PARALLEL_SENTENCES
+from index.background import BACKGROUND_SENTENCES, PARALLEL_SENTENCES
 from index.embedding.embedder import Embedder
 
 logger = logging.getLogger(__name__)
@@ -32,11 +32,15 @@ logger = logging.getLogger(__name__)
 LANGUAGE_SPACE_VERSION = 1
 
 
-def language_basis(embedder: Embedder) -> np.ndarray:
+def parallel_vectors(embedder: Embedder) -> np.ndarray:
+    """The model's own vectors of the parallel sentences, language after language (BACKGROUND_SENTENCES order)."""
+    return embedder.embed_documents(list(BACKGROUND_SENTENCES))
+
+
+def language_basis(vectors: np.ndarray) -> np.ndarray:
     """Orthonormal rows spanning the differences between the languages' mean sentence vectors."""
-    means = np.stack(
-        [embedder.embed_documents(list(sentences)).mean(axis=0) for sentences in PARALLEL_SENTENCES.values()]
-    )
+    per_language = len(next(iter(PARALLEL_SENTENCES.values())))
+    means = vectors.reshape(len(PARALLEL_SENTENCES), per_language, -1).mean(axis=1)
     centred = means - means.mean(axis=0)
     _, singular, rows = np.linalg.svd(centred, full_matrices=False)
     rank = int((singular > singular[0] * 1e-6).sum())  # n languages give at most n - 1 directions
@@ -53,39 +57,45 @@ def remove_directions(vectors: np.ndarray, basis: np.ndarray) -> np.ndarray:
 
 
 def _cache_key(embedder: Embedder) -> str:
-    text = "\n".join([embedder.name, str(LANGUAGE_SPACE_VERSION)] + [s for v in PARALLEL_SENTENCES.values() for s in v])
+    text = "\n".join([embedder.name, str(LANGUAGE_SPACE_VERSION), *BACKGROUND_SENTENCES])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def cached_language_basis(embedder: Embedder, cache_dir: Path | None) -> np.ndarray:
-    """The basis for this model, computed once (a few seconds) and kept in the model cache if writable."""
+def cached_parallel_vectors(embedder: Embedder, cache_dir: Path | None) -> np.ndarray:
+    """The parallel sentences' vectors for this model: embedded once (a few seconds), kept in the model cache.
+
+    Both the language basis and the abstention background come from them, so neither an engine's
+    start nor a full rebuild of an index pays for the 360 sentences again.
+    """
     path = cache_dir / "language-space" / f"{_cache_key(embedder)}.npy" if cache_dir is not None else None
     if path is not None and path.is_file():
         try:
-            basis = np.load(path)
-            if basis.ndim == 2 and basis.shape[1] == embedder.dimension:
-                return basis.astype(np.float32)
+            vectors = np.load(path)
+            if vectors.shape == (len(BACKGROUND_SENTENCES), embedder.dimension):
+                return vectors.astype(np.float32)
         except (OSError, ValueError) as exc:
             logger.warning("language-space cache %s unreadable (%s); computing it again", path, exc)
-    basis = language_basis(embedder)
+    vectors = parallel_vectors(embedder)
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as handle:
-                np.save(handle, basis)
+                np.save(handle, vectors)
             os.chmod(handle.name, 0o644)  # a shared model cache is read by other users (the container's)
             os.replace(handle.name, path)
         except OSError as exc:
             logger.info("language-space cache not written (%s); it is computed at each start", exc)
-    return basis
+    return vectors
 
 
 class LanguageNeutralEmbedder:
     """An embedder whose vectors have the languages' directions removed (same protocol, new name)."""
 
-    def __init__(self, inner: Embedder, basis: np.ndarray) -> None:
+    def __init__(self, inner: Embedder, parallel: np.ndarray) -> None:
         self.inner = inner
-        self.basis = basis
+        self.basis = language_basis(parallel)
+        # The abstention background, already embedded: the builder takes it from here.
+        self.background_vectors = remove_directions(parallel, self.basis)
         # The name is the index's guarantee that vectors of two spaces never mix.
         self.name = f"{inner.name}+langfree{LANGUAGE_SPACE_VERSION}"
         self.dimension = inner.dimension

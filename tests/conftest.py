@@ -151,9 +151,9 @@ def real_encoder():
 @pytest.fixture(scope="session")
 def real_embedder(real_encoder):
     """What the engine embeds with by default: the default model in the language-neutral space."""
-    from index.language_space import LanguageNeutralEmbedder, cached_language_basis
+    from index.language_space import LanguageNeutralEmbedder, cached_parallel_vectors
 
-    return LanguageNeutralEmbedder(real_encoder, cached_language_basis(real_encoder, MODEL_CACHE))
+    return LanguageNeutralEmbedder(real_encoder, cached_parallel_vectors(real_encoder, MODEL_CACHE))
 
 
 @pytest.fixture(scope="session")

@@ -44,3 +44,32 @@ def test_an_endless_sentence_is_cut_at_word_boundaries() -> None:
 def test_a_table_row_stays_one_sentence() -> None:
     row = "Мероприятие: Запуск очереди на переходе; Срок: до 1 марта 2026 года; Ответственный: Комитет."
     assert split_sentences(row + " Далее.", SplitterConfig()) == [row, "Далее."]
+
+
+def test_a_headline_line_is_its_own_sentence() -> None:
+    text = "Zeybekci ve Novak, KEK protokolüne imza attı\nKEK protokolü Ankara'da imzalandı. Novak konuştu."
+    assert split_sentences(text, SplitterConfig()) == [
+        "Zeybekci ve Novak, KEK protokolüne imza attı",
+        "KEK protokolü Ankara'da imzalandı.",
+        "Novak konuştu.",
+    ]
+
+
+def test_hard_wrapped_prose_is_joined_and_an_ordinal_dot_does_not_end_a_sentence() -> None:
+    text = (
+        "Am 4. September trat in Berlin die Kommission zu ihrer 8. Sitzung zusammen. Den Vorsitz führten\n"
+        "gemeinsam Hartmut Koschyk und Bachodir Kurbanov, die das Treffen\n"
+        "eröffneten."
+    )
+    assert split_sentences(text, SplitterConfig()) == [
+        "Am 4. September trat in Berlin die Kommission zu ihrer 8. Sitzung zusammen.",
+        "Den Vorsitz führten gemeinsam Hartmut Koschyk und Bachodir Kurbanov, die das Treffen eröffneten.",
+    ]
+
+
+def test_a_dateline_joins_the_sentence_after_it() -> None:
+    text = "АШХАБАД, 22 қыркүйек. Комиссияның 4-отырысы Ашхабадта өтті. Хаттамаға қол қойылды."
+    assert split_sentences(text, SplitterConfig()) == [
+        "АШХАБАД, 22 қыркүйек. Комиссияның 4-отырысы Ашхабадта өтті.",
+        "Хаттамаға қол қойылды.",
+    ]

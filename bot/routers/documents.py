@@ -22,6 +22,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiohttp import ClientError
 
 from bot.archive import ArchiveRefusal, ArchiveService, DuplicateDocument, FolderMissing, FolderNotWritable
+from bot.archive.albums import AlbumCollector, Page, pages_as_pdf, photo_name
 from bot.archive.captions import MAX_FIELD_CHARS, CaptionMeta, parse_caption, parse_date
 from bot.build_messages import failure_text, follow_build, skip_reason
 from bot.config import Settings
@@ -81,7 +82,7 @@ async def accept_document(
 ) -> None:
     """Keep a file an admin sent as a document, index it, and tell the admin when it answers (or why it does not).
 
-    The one path for every file from Telegram: documents now, photos for OCR later.
+    The one path for every file from Telegram: documents, and photographed pages (read by OCR).
     """
     try:
         accepted = await archive.add_document(name, data, caption.fields, _sender(message))
@@ -111,6 +112,15 @@ async def accept_document(
     if report is not None and ticket.queued:
         # The admin may have left the chat while waiting: a new message notifies, an edit does not.
         await message.reply(outcome(accepted.name, report, t))
+
+
+async def _accept_pages(pages: list[Page], bot: Bot, t: Texts, archive: ArchiveService) -> None:
+    """Photographed pages as one document: a photo as it is, an album as a PDF of its pages."""
+    first: Message = pages[0].message
+    caption = parse_caption(next((p.caption for p in pages if p.caption), None))
+    data = pages[0].data if len(pages) == 1 else await asyncio.to_thread(pages_as_pdf, [p.data for p in pages])
+    name = photo_name(caption.fields.get("title"), first.date, len(pages))
+    await accept_document(first, name, data, caption, bot, t, archive)
 
 
 async def _entries(archive: ArchiveService, t: Texts) -> list[Entry]:
@@ -192,6 +202,39 @@ def create_router(settings: Settings) -> Router:
             await message.reply(t.html("upload_too_big", size=f"{len(data) / 1024 / 1024:.1f}", limit=limit_mb))
             return
         await accept_document(message, name, data, parse_caption(message.caption), bot, t, archive)
+
+    @router.message(F.photo, F.chat.type == ChatType.PRIVATE, admin)
+    async def photographed_page(
+        message: Message, bot: Bot, t: Texts, archive: ArchiveService, albums: AlbumCollector
+    ) -> None:
+        """A page photographed with a phone becomes a document; an album of pages becomes one PDF."""
+        assert message.photo
+        photo = message.photo[-1]  # the largest size Telegram keeps
+        store = archive.store
+        limit_mb = f"{store.max_bytes / 1024 / 1024:.0f}"
+        if photo.file_size is not None and photo.file_size > store.max_bytes:
+            await message.reply(t.html("upload_too_big", size=f"{photo.file_size / 1024 / 1024:.1f}", limit=limit_mb))
+            return
+        try:
+            await asyncio.to_thread(store.ensure_writable)
+            buffer = await bot.download(photo, timeout=120)
+            data = buffer.read() if buffer else b""
+        except ArchiveRefusal as refusal:
+            await message.reply(refusal_text(refusal, t))
+            return
+        except (TelegramAPIError, ClientError, TimeoutError) as exc:
+            logger.warning("download of a photographed page failed (%s)", type(exc).__name__)
+            await message.reply(t.html("upload_failed"))
+            return
+        page = Page(message.message_id, data, message.caption, message)
+        if message.media_group_id is None:
+            await _accept_pages([page], bot, t, archive)
+            return
+
+        async def album_complete(pages: list[Page]) -> None:
+            await _accept_pages(pages, bot, t, archive)
+
+        albums.add(message.chat.id, message.media_group_id, page, album_complete)
 
     # ---- the list and a document's page -------------------------------------------------------
     @router.message(Command("docs"), admin)
@@ -333,7 +376,8 @@ def create_router(settings: Settings) -> Router:
         await save_description(message, data["name"], data["field"], message.text or "", state, bot, t, archive)
 
     # ---- everyone else ----------------------------------------------------------------------
-    @router.message(F.document, F.chat.type == ChatType.PRIVATE)
+    # A file with a caption is a question about it (the questions router answers the caption).
+    @router.message(F.document, F.chat.type == ChatType.PRIVATE, ~F.caption)
     async def not_admin_upload(message: Message, t: Texts) -> None:
         await message.reply(t.html("admins_only"))
 

@@ -22,9 +22,9 @@ def create_embedder(config: EmbedderConfig) -> Embedder:
     encoder = create_encoder(config)
     if not config.language_neutral:
         return encoder
-    from index.language_space import LanguageNeutralEmbedder, cached_language_basis
+    from index.language_space import LanguageNeutralEmbedder, cached_parallel_vectors
 
-    return LanguageNeutralEmbedder(encoder, cached_language_basis(encoder, config.cache_dir))
+    return LanguageNeutralEmbedder(encoder, cached_parallel_vectors(encoder, config.cache_dir))
 
 
 def create_encoder(config: EmbedderConfig) -> Embedder:

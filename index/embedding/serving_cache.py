@@ -49,7 +49,7 @@ def build_serving_cache(build_cache: Path, serving_cache: Path) -> Path:
     """Build the default model and its int8 graph in ``build_cache``; copy what serving reads to ``serving_cache``."""
     from index.embedding.embedder import EmbedderConfig
     from index.embedding.factory import create_encoder
-    from index.language_space import cached_language_basis
+    from index.language_space import cached_parallel_vectors
 
     model_dir = ensure_default_model(build_cache)
     ensure_onnx_model(model_dir, int8=True)
@@ -58,7 +58,7 @@ def build_serving_cache(build_cache: Path, serving_cache: Path) -> Path:
         (target / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(model_dir / relative, target / relative)
     # The language-neutral space's basis too: a read-only cache would otherwise recompute it at every start.
-    cached_language_basis(create_encoder(EmbedderConfig(cache_dir=serving_cache)), serving_cache)
+    cached_parallel_vectors(create_encoder(EmbedderConfig(cache_dir=serving_cache)), serving_cache)
     share_readable(serving_cache)
     return target
 

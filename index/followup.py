@@ -53,7 +53,7 @@ class FollowUp:
 @dataclass(frozen=True)
 class FollowUpConfig:
     keep_document: float = 0.03  # how much better another document must be for the new question alone
-    earlier_weight: float = 1.0  # the earlier question's weight beside the new one's
+    earlier_weight: float = 0.75  # the earlier question's weight beside the new one's
     topic_floor: float = 0.05  # how far below generic text the new question may match the kept document
 
 

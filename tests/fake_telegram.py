@@ -421,6 +421,8 @@ class FakeTelegram:
         if method == "deleteMessage":
             self.messages.pop(self._key(params), None)
             return True
+        if method.startswith("edit") and "inline_message_id" in params:
+            return True  # Telegram answers an edit of a message sent via inline mode with True
         if method in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
             chat_id = int(params.get("chat_id", 0) or 0)
             message_id = int(params["message_id"]) if method.startswith("edit") else next(self._message_ids)

@@ -17,7 +17,16 @@ from bot.feedback import FeedbackService, FeedbackStore, FollowUpRules, Vote
 from index.models import Reply
 from tests.bot_harness import ADMIN, GROUP, QUESTION, STAFF, fast_bot, running_bot
 from tests.conftest import ROOT
-from tests.fake_telegram import BOT_USER, Call, FakeTelegram, callback_query, group_message, private_message
+from tests.fake_telegram import (
+    BOT_USER,
+    Call,
+    FakeTelegram,
+    callback_query,
+    group_message,
+    inline_query,
+    private_message,
+    user,
+)
 
 MENTION = "@" + BOT_USER["username"]
 DAY = 86400.0
@@ -199,3 +208,29 @@ def test_report_on_the_command_line(tmp_path: Path) -> None:
     assert "Also asked as: “Where will the 23rd session be held?”" in result.stdout
     rows = list(csv.reader(io.StringIO((tmp_path / "report.csv").read_text("utf-8-sig"))))
     assert rows[0][2] == "Question" and len(rows) == 4
+
+
+async def test_inline_answers_are_logged_when_sent_and_take_votes(tmp_path: Path) -> None:
+    async with fast_bot(tmp_path) as run:
+        fake = run.fake
+        fake.push(inline_query(STAFF, QUESTION))
+        [offered] = await fake.wait_for(lambda calls: fake.calls_to("answerInlineQuery")) and fake.calls_to(
+            "answerInlineQuery"
+        )
+        answer = offered.params["results"][0]
+        assert [[b["text"] for b in row] for row in answer["reply_markup"]["inline_keyboard"]] == [["👍", "👎"]]
+        log = run.dp["feedback"].store
+        assert log.summary().questions == 0  # offered while typing is not asked: nothing is logged yet
+
+        sent = {"result_id": answer["id"], "from": user(STAFF), "query": QUESTION, "inline_message_id": "in-1"}
+        fake.push({"chosen_inline_result": sent})
+        vote = answer["reply_markup"]["inline_keyboard"][0][1]["callback_data"]  # 👎
+        press_inline = {"id": "iv", "from": user(ADMIN), "chat_instance": "ci", "inline_message_id": "in-1",
+                        "data": vote}  # fmt: skip
+        fake.push({"callback_query": press_inline})
+        await fake.wait_for(lambda calls: fake.calls_to("editMessageReplyMarkup"))
+        summary = log.summary()
+    [redrawn] = fake.calls_to("editMessageReplyMarkup")
+    assert redrawn.params["inline_message_id"] == "in-1"
+    assert redrawn.params["reply_markup"]["inline_keyboard"][0][1]["text"] == "👎 1"
+    assert (summary.questions, summary.answered, summary.votes_down) == (1, 1, 1)

@@ -127,6 +127,17 @@ DEFAULT_XQUAD_QUESTIONS = (
 )
 
 
+FOLLOW_UPS = (
+    "follow-up pairs about the documents folder (id, lang, earlier, question, expect), asked alone and after the "
+    "earlier question"
+)
+CORPUS_FOLLOW_UPS = (
+    "follow-up pairs about the --corpus archive (with doc and also, as its questions), e.g. "
+    "eval/followups-commission-news.jsonl with --corpus ../shared/eval/commission-news"
+)
+NEAR_DUPLICATES = "questions in groups of near duplicates (group, lang, question): how /report groups them"
+
+
 def _tqdm_factory(label: str, total: int) -> Callable[[int], None]:
     """A progress callback (items done since the last call) drawing one bar, closed when full."""
     from tqdm import tqdm
@@ -285,25 +296,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--corpus-docs", metavar="DIR", help="the archive's documents folder (instead of --corpus)")
     p.add_argument("--corpus-questions", metavar="FILE", help="the archive's questions file (instead of --corpus)")
-    p.add_argument(
-        "--followups",
-        default=str(EVAL_DATA / "followups-seed.jsonl"),
-        metavar="FILE",
-        help="follow-up pairs about the documents folder (id, lang, earlier, question, expect), asked alone and "
-        "after the earlier question",
-    )
-    p.add_argument(
-        "--corpus-followups",
-        metavar="FILE",
-        help="follow-up pairs about the --corpus archive (with doc and also, as its questions), e.g. "
-        "eval/followups-commission-news.jsonl with --corpus ../shared/eval/commission-news",
-    )
+    p.add_argument("--followups", default=str(EVAL_DATA / "followups-seed.jsonl"), metavar="FILE", help=FOLLOW_UPS)
+    p.add_argument("--corpus-followups", metavar="FILE", help=CORPUS_FOLLOW_UPS)
     p.add_argument("--no-followups", action="store_true", help="skip the follow-ups about the documents folder")
     p.add_argument(
-        "--near-duplicates",
-        default=str(EVAL_DATA / "near-duplicates.jsonl"),
-        metavar="FILE",
-        help="questions in groups of near duplicates (group, lang, question): how /report groups them",
+        "--near-duplicates", default=str(EVAL_DATA / "near-duplicates.jsonl"), metavar="FILE", help=NEAR_DUPLICATES
     )
     p.add_argument("--no-grouping", action="store_true", help="skip the near-duplicate grouping")
     p.add_argument("--out", default="var/eval", metavar="DIR", help="where JSON, Markdown and PNG go")

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from index.config import EngineSettings
 from index.engine import Engine
 from index.evaluation.followups import context_of, is_right, load_follow_ups
 from index.followup import FollowUp
@@ -22,13 +21,8 @@ WHERE_22 = "Где пройдет 22-е заседание межправите�
 
 
 @pytest.fixture(scope="module")
-def archive(real_embedder, tmp_path_factory) -> Engine:
-    settings = EngineSettings(
-        _env_file=None, documents_dir=ARCHIVE / "docs", index_dir=tmp_path_factory.mktemp("followup-index")
-    )
-    engine = Engine.from_settings(settings, embedder_factory=lambda: real_embedder)
-    engine.build()
-    return engine
+def archive(archive_engine: Engine) -> Engine:
+    return archive_engine
 
 
 @pytest.mark.parametrize("item", [f for f in FOLLOW_UPS if f.answerable], ids=lambda f: f.id)

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from index.config import EngineSettings
 from index.engine import Engine
 from tests.conftest import FIXTURES, ROOT
 
@@ -21,13 +20,8 @@ ARCHIVE = FIXTURES / "archive"
 
 
 @pytest.fixture(scope="module")
-def engine(real_embedder, tmp_path_factory) -> Engine:
-    settings = EngineSettings(
-        _env_file=None, documents_dir=ARCHIVE / "docs", index_dir=tmp_path_factory.mktemp("archive-index")
-    )
-    engine = Engine.from_settings(settings, embedder_factory=lambda: real_embedder)
-    engine.build()
-    return engine
+def engine(archive_engine: Engine) -> Engine:
+    return archive_engine
 
 
 @pytest.mark.parametrize(

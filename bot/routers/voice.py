@@ -37,14 +37,9 @@ def recording_of(message: Message) -> Voice | Audio | VideoNote | None:
 
 
 async def answer_recording(
-    message: Message,
-    bot: Bot,
-    t: Texts,
-    speech: SpeechService,
-    answers: AnswerService,
-    replies: ReplyMemory,
+    message: Message, bot: Bot, t: Texts, speech: SpeechService, answers: AnswerService, replies: ReplyMemory,
     feedback: FeedbackService,
-) -> None:
+) -> None:  # fmt: skip
     recording = recording_of(message)
     assert recording is not None
     if not speech.available:
@@ -87,14 +82,9 @@ def create_router(limiter: RateLimiter) -> Router:
     @router.message(RECORDING, F.chat.type == ChatType.PRIVATE, flags=RATE_LIMITED)
     @router.message(RECORDING, CaptionAddressedToBot(), flags=RATE_LIMITED)
     async def voice_question(
-        message: Message,
-        bot: Bot,
-        t: Texts,
-        speech: SpeechService,
-        answers: AnswerService,
-        replies: ReplyMemory,
+        message: Message, bot: Bot, t: Texts, speech: SpeechService, answers: AnswerService, replies: ReplyMemory,
         feedback: FeedbackService,
-    ) -> None:
+    ) -> None:  # fmt: skip
         await answer_recording(message, bot, t, speech, answers, replies, feedback)
 
     return router

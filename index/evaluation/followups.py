@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.engine import Engine
-from index.evaluation.corpus import CorpusQuestion
+from index.evaluation.corpus import CorpusQuestion, expectations
 from index.followup import FollowUp
 from index.models import Reply
 
@@ -45,11 +45,7 @@ def load_follow_ups(path: Path) -> list[FollowUpQuestion]:
         if not line.strip():
             continue
         row = json.loads(line)
-        expect: dict[str, str] = {}
-        if row.get("expect"):
-            expect[row.get("doc") or ANY_DOCUMENT] = row["expect"]
-            for other in row.get("also") or []:
-                expect[other["doc"]] = other["expect"]
+        expect = expectations(row, any_document=ANY_DOCUMENT)
         items.append(FollowUpQuestion(row["id"], row.get("lang", ""), row["earlier"], row["question"], expect))
     return items
 

@@ -234,3 +234,18 @@ async def test_inline_answers_are_logged_when_sent_and_take_votes(tmp_path: Path
     assert redrawn.params["inline_message_id"] == "in-1"
     assert redrawn.params["reply_markup"]["inline_keyboard"][0][1]["text"] == "👎 1"
     assert (summary.questions, summary.answered, summary.votes_down) == (1, 1, 1)
+
+
+async def test_a_log_that_cannot_be_written_never_costs_an_answer(tmp_path: Path) -> None:
+    (tmp_path / "not-a-folder").write_text("a file where the log's folder should be")
+    feedback = FeedbackService.open(tmp_path / "not-a-folder" / "feedback.sqlite", 180, FollowUpRules())
+    async with fast_bot(tmp_path, feedback=feedback) as run:
+        fake = run.fake
+        first = await answer_to(fake, STAFF, private_message(STAFF, QUESTION))
+        assert "Казахстане" in first.params["text"] and first.params["reply_markup"]  # kept in memory meanwhile
+        report = await answer_to(fake, ADMIN, private_message(ADMIN, "/report", message_id=2))
+        assert report.params["text"].startswith("⚠ Журнал вопросов не удаётся сохранить на диск (папка ")
+        feedback.store.close()  # the log fails outright: answers still come, without vote buttons
+        second = await answer_to(fake, STAFF, private_message(STAFF, QUESTION, message_id=3))
+        assert "Казахстане" in second.params["text"] and "fb:" not in str(second.params.get("reply_markup"))
+    assert not (tmp_path / "not-a-folder" / "feedback.sqlite").exists()

@@ -87,28 +87,43 @@ class FeedbackService:
     async def earlier_answer(self, message: Message, bot_id: int, question: str) -> EarlierAnswer | None:
         """The answer this message follows up: the one it replies to, or (private chat) the last one, if short."""
         replied = message.reply_to_message
-        if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
-            record = await asyncio.to_thread(self.store.answer_for_message, message.chat.id, replied.message_id)
-            return EarlierAnswer(record, by_reply=True) if record is not None else None
-        if replied is None and message.chat.type == ChatType.PRIVATE and is_short(question, self.rules):
-            since = self.store.clock() - self.rules.minutes * 60
-            record = await asyncio.to_thread(self.store.last_answer_in, message.chat.id, since, message.message_id)
-            return EarlierAnswer(record, by_reply=False) if record is not None else None
+        try:
+            if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
+                record = await asyncio.to_thread(self.store.answer_for_message, message.chat.id, replied.message_id)
+                return EarlierAnswer(record, by_reply=True) if record is not None else None
+            if replied is None and message.chat.type == ChatType.PRIVATE and is_short(question, self.rules):
+                since = self.store.clock() - self.rules.minutes * 60
+                record = await asyncio.to_thread(self.store.last_answer_in, message.chat.id, since, message.message_id)
+                return EarlierAnswer(record, by_reply=False) if record is not None else None
+        except sqlite3.Error:
+            logger.exception("could not read the answer log; the question is answered on its own")
         return None
 
     # ---- the log ---------------------------------------------------------------------------
     async def record(
         self, message: Message, reply: Reply, language: str, earlier: EarlierAnswer | None
-    ) -> AnswerRecord:
-        """Log a question asked in a chat and the bot's answer (or that it had none)."""
+    ) -> AnswerRecord | None:
+        """Log a question asked in a chat and the bot's answer (or that it had none); None if the log failed,
+        which never keeps the answer from the asker (it just comes without vote buttons)."""
         asker = _sender_id(message)
         kind = "private" if message.chat.type == ChatType.PRIVATE else "group"
         context = earlier.context.question if earlier else None
-        return await asyncio.to_thread(self.store.record, asker, kind, language, reply, context, self.index_version())
+        try:
+            return await asyncio.to_thread(
+                self.store.record, asker, kind, language, reply, context, self.index_version()
+            )
+        except sqlite3.Error:
+            logger.exception("could not log a question; it is answered without vote buttons")
+            return None
 
-    async def link(self, sent: Message, record: AnswerRecord) -> None:
+    async def link(self, sent: Message, record: AnswerRecord | None) -> None:
         """The bot's message ``sent`` shows ``record``: replies to it are its follow-ups."""
-        await asyncio.to_thread(self.store.link_message, sent.chat.id, sent.message_id, record.id)
+        if record is None:
+            return
+        try:
+            await asyncio.to_thread(self.store.link_message, sent.chat.id, sent.message_id, record.id)
+        except sqlite3.Error:
+            logger.exception("could not log which message shows an answer; replies to it are new questions")
 
     def offer_inline(self, user: User, reply: Reply, language: str) -> str:
         """A token for an inline answer; it is logged only if the user sends it or votes on it."""

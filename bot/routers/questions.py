@@ -54,7 +54,10 @@ async def answer_question(
     key = replies.remember(reply, version)
     parts = split_message(heading + answer_message(reply.answer, t))
     for i, part in enumerate(parts):
-        markup = with_votes(more_button(key, 1, reply, t), record.token, Tally(), t) if i == len(parts) - 1 else None
+        last = i == len(parts) - 1
+        markup = more_button(key, 1, reply, t) if last else None
+        if last and record is not None:  # the votes go under the answer's end, beside "more sources"
+            markup = with_votes(markup, record.token, Tally(), t)
         if i == 0:
             sent = await message.reply(part, reply_markup=markup)  # the first part quotes the question
         else:

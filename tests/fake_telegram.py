@@ -530,7 +530,7 @@ def media_message(
     """A photo, document, sticker, voice note, location... (``kind`` is the Message field) with an optional caption."""
     payloads: dict[str, Any] = {
         "photo": [{"file_id": "p1", "file_unique_id": "p1", "width": 90, "height": 90}],
-        "document": {"file_id": "d1", "file_unique_id": "d1", "file_name": "scan.jpg", "file_size": 100},
+        "document": {"file_id": "d1", "file_unique_id": "d1", "file_name": "table.xlsx", "file_size": 100},
         "sticker": {
             "file_id": "s1",
             "file_unique_id": "s1",

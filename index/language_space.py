@@ -99,6 +99,8 @@ class LanguageNeutralEmbedder:
         # The name is the index's guarantee that vectors of two spaces never mix.
         self.name = f"{inner.name}+langfree{LANGUAGE_SPACE_VERSION}"
         self.dimension = inner.dimension
+        self.backend = getattr(inner, "backend", "?")  # reports say what encodes ("onnx", "torch")
+        self.int8 = getattr(inner, "int8", False)
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         return remove_directions(self.inner.embed_documents(texts), self.basis)

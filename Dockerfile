@@ -68,7 +68,8 @@ ENV PATH=/opt/venv/bin:$PATH \
     MODEL_CACHE_DIR=/opt/models \
     DOCUMENTS_DIR=/app/documents \
     INDEX_DIR=/app/var/index \
-    OCR_CACHE_DIR=/app/var/index/ocr-cache
+    OCR_CACHE_DIR=/app/var/index/ocr-cache \
+    FEEDBACK_DB=/app/var/index/feedback.sqlite
 USER bot
 # The index is derived from the documents: without a volume of yours it goes to an anonymous one and is rebuilt
 # when the container is recreated. Documents are not declared: mount a named volume (README: Docker).

@@ -17,10 +17,12 @@ from bot.archive import ArchiveService
 from bot.archive.albums import AlbumCollector
 from bot.bot_api import RetryRequestMiddleware, TolerantUpdatesMiddleware, optional
 from bot.config import Settings
+from bot.feedback import FeedbackService, FollowUpRules
 from bot.limits import RateLimiter
 from bot.middlewares import AccessMiddleware, InFlightMiddleware, LanguageMiddleware
 from bot.reply_memory import ReplyMemory
 from bot.routers import admin, documents, fallback, inline, more_sources, questions, voice
+from bot.routers import feedback as feedback_router
 from bot.services import AnswerService
 from bot.speech import SpeechService, create_speech_service
 from bot.texts import ADMIN_COMMANDS, COMMANDS, texts_for
@@ -69,12 +71,18 @@ def error_router() -> Router:
     return router
 
 
+def open_feedback(settings: Settings, answers: AnswerService) -> FeedbackService:
+    rules = FollowUpRules(settings.follow_up_minutes, settings.follow_up_words)
+    return FeedbackService.open(settings.feedback_path, settings.feedback_days, rules, lambda: answers.index_version)
+
+
 def build_dispatcher(settings: Settings, engine: Engine, **extra: Any) -> Dispatcher:
     answers = AnswerService(engine, workers=settings.answer_workers)
     questions_budget = RateLimiter(settings.rate_limit_per_minute)  # private, group and inline questions alike
     buttons_budget = RateLimiter(settings.rate_limit_per_minute)  # "more sources" presses
     in_flight = InFlightMiddleware()
     speech: SpeechService = extra.pop("speech", None) or create_speech_service(settings)
+    feedback: FeedbackService = extra.pop("feedback", None) or open_feedback(settings, answers)
     dp = Dispatcher(
         settings=settings,
         answers=answers,
@@ -83,6 +91,7 @@ def build_dispatcher(settings: Settings, engine: Engine, **extra: Any) -> Dispat
         in_flight=in_flight,
         speech=speech,
         albums=AlbumCollector(),
+        feedback=feedback,
         **extra,
     )
     dp.update.outer_middleware(in_flight)
@@ -91,6 +100,7 @@ def build_dispatcher(settings: Settings, engine: Engine, **extra: Any) -> Dispat
         observer.outer_middleware(LanguageMiddleware())
     dp.include_routers(
         documents.create_router(settings),  # first: an admin's document in a private chat is an upload
+        feedback_router.create_router(settings),  # before admin's "admins only" for /report
         admin.create_router(settings),
         voice.create_router(questions_budget),
         questions.create_router(questions_budget),
@@ -100,6 +110,10 @@ def build_dispatcher(settings: Settings, engine: Engine, **extra: Any) -> Dispat
         error_router(),
     )
 
+    @dp.startup()
+    async def start_feedback() -> None:
+        feedback.start()  # expired questions are deleted while the bot runs, not only at start-up
+
     @dp.shutdown()
     async def finish_in_flight() -> None:
         # Updates are no longer taken; let answers already being computed reach their users.
@@ -107,6 +121,7 @@ def build_dispatcher(settings: Settings, engine: Engine, **extra: Any) -> Dispat
             logger.warning("%d updates were still being handled at shutdown", in_flight.count)
         answers.close()
         speech.close()
+        await feedback.close()
 
     return dp
 

@@ -1,4 +1,4 @@
-"""`commission-bot`: index, ask, run (and eval, bench). Flags override environment settings."""
+"""`commission-bot`: index, ask, run (and eval, bench, report). Flags override environment settings."""
 
 from __future__ import annotations
 
@@ -127,6 +127,17 @@ DEFAULT_XQUAD_QUESTIONS = (
 )
 
 
+FOLLOW_UPS = (
+    "follow-up pairs about the documents folder (id, lang, earlier, question, expect), asked alone and after the "
+    "earlier question"
+)
+CORPUS_FOLLOW_UPS = (
+    "follow-up pairs about the --corpus archive (with doc and also, as its questions), e.g. "
+    "eval/followups-commission-news.jsonl with --corpus ../shared/eval/commission-news"
+)
+NEAR_DUPLICATES = "questions in groups of near duplicates (group, lang, question): how /report groups them"
+
+
 def _tqdm_factory(label: str, total: int) -> Callable[[int], None]:
     """A progress callback (items done since the last call) drawing one bar, closed when full."""
     from tqdm import tqdm
@@ -165,13 +176,50 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if corpus_docs is not None and not corpus_docs.is_dir():
         print(f"Archive documents folder not found: {corpus_docs}", file=sys.stderr)
         return 2
+    follow_ups = None if args.no_followups else Path(args.followups)
+    corpus_follow_ups = Path(args.corpus_followups) if args.corpus_followups else None
+    if corpus_follow_ups is not None and corpus_docs is None:
+        print("--corpus-followups needs the archive they are about (--corpus DIR)", file=sys.stderr)
+        return 2
+    near_duplicates = None if args.no_grouping else Path(args.near_duplicates)
+    for path in (follow_ups, corpus_follow_ups, near_duplicates):
+        if path is not None and not path.is_file():
+            print(f"Evaluation file not found: {path} (see --help for the options)", file=sys.stderr)
+            return 2
     inputs = EvalInputs(
-        seed, passages, questions, Path(args.out), tuple(args.lang or ()), corpus_docs, corpus_questions
-    )
+        seed, passages, questions, Path(args.out), tuple(args.lang or ()), corpus_docs, corpus_questions,
+        follow_ups, corpus_follow_ups, near_duplicates,
+    )  # fmt: skip
     result = run_evaluation(settings, inputs, progress_factory=_tqdm_factory)
     print(terminal_report(result))
     written = write_reports(result, Path(args.out))
     print("\nWritten: " + ", ".join(str(p) for p in written))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """What /report shows admins: ratings, and the questions the archive failed, grouped."""
+    from bot.feedback import FeedbackStore, build_report, report_csv, report_text
+    from bot.texts import texts_for
+
+    settings = _settings(args)
+    path = settings.feedback_path
+    if not path.exists():
+        print(f"No answer log at {path} yet: the bot writes it as staff ask (FEEDBACK_DB).", file=sys.stderr)
+        return 0
+    store = FeedbackStore(path, settings.feedback_days)
+    try:
+        store.purge()
+        summary = store.summary()
+    finally:
+        store.close()
+    engine = Engine.from_settings(settings)  # its model loads only if there are questions to group
+    made = build_report(summary, lambda texts: engine.embedder.embed_queries(texts), settings.feedback_days)
+    t = texts_for(args.language)
+    print(report_text(made, t, html=False))
+    if args.csv:
+        Path(args.csv).write_bytes(report_csv(made, t))
+        print(f"\nWritten: {args.csv}", file=sys.stderr)
     return 0
 
 
@@ -248,8 +296,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--corpus-docs", metavar="DIR", help="the archive's documents folder (instead of --corpus)")
     p.add_argument("--corpus-questions", metavar="FILE", help="the archive's questions file (instead of --corpus)")
+    p.add_argument("--followups", default=str(EVAL_DATA / "followups-seed.jsonl"), metavar="FILE", help=FOLLOW_UPS)
+    p.add_argument("--corpus-followups", metavar="FILE", help=CORPUS_FOLLOW_UPS)
+    p.add_argument("--no-followups", action="store_true", help="skip the follow-ups about the documents folder")
+    p.add_argument(
+        "--near-duplicates", default=str(EVAL_DATA / "near-duplicates.jsonl"), metavar="FILE", help=NEAR_DUPLICATES
+    )
+    p.add_argument("--no-grouping", action="store_true", help="skip the near-duplicate grouping")
     p.add_argument("--out", default="var/eval", metavar="DIR", help="where JSON, Markdown and PNG go")
     p.set_defaults(func=cmd_eval)
+
+    p = with_paths(sub.add_parser("report", help="ratings of answers and what the archive lacks (as /report)"))
+    p.add_argument("--csv", metavar="FILE", help="also write every failed question, grouped, as CSV")
+    p.add_argument("--language", default="en", choices=("ru", "en", "kk", "az"), help="language of the report")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("bench", help="indexing speed, incremental cost, query latency, start time, LangChain peer")
     p.add_argument("--passages", default=str(EVAL_DATA / "xquad-ru" / "passages.jsonl"), metavar="FILE")

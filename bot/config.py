@@ -65,6 +65,16 @@ class Settings(EngineSettings):
     voice_max_seconds: float = Field(
         60.0, description="Longest voice message transcribed; longer ones are refused before download"
     )
+    feedback_db: Path | None = Field(
+        None,
+        description="The answer log (questions, votes, follow-up context; askers as salted hashes); default: "
+        "feedback.sqlite beside INDEX_DIR (var/feedback.sqlite)",
+    )
+    feedback_days: float = Field(180.0, gt=0, description="Days the answer log keeps a question, then deletes it")
+    follow_up_minutes: float = Field(
+        5.0, ge=0, description="Private chat: a short message this soon after an answer follows it up"
+    )
+    follow_up_words: int = Field(8, ge=0, description="...and 'short' means at most this many words")
     log_level: str = Field("INFO", description="Logging level")
 
     @field_validator("webhook_secret", mode="before")
@@ -93,6 +103,11 @@ class Settings(EngineSettings):
         if isinstance(value, int):
             return frozenset({value})
         return value
+
+    @property
+    def feedback_path(self) -> Path:
+        """The answer log's file: FEEDBACK_DB, else beside the index folder (never inside it: builds own that)."""
+        return self.feedback_db or self.index_dir.parent / "feedback.sqlite"
 
     @property
     def access_restricted(self) -> bool:

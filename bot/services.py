@@ -11,6 +11,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from index.engine import Engine
+from index.followup import FollowUp
 from index.models import Reply
 
 logger = logging.getLogger(__name__)
@@ -33,12 +34,15 @@ class AnswerService:
         reply, _ = await self.ask_with_version(question, k)
         return reply
 
-    async def ask_with_version(self, question: str, k: int | None = None) -> tuple[Reply, str | None]:
-        """The reply and the index version it came from (None if a reindex swapped the index meanwhile)."""
+    async def ask_with_version(
+        self, question: str, k: int | None = None, context: FollowUp | None = None
+    ) -> tuple[Reply, str | None]:
+        """The reply (to a follow-up of ``context``, if given) and the index version it came from (None if a
+        reindex swapped the index meanwhile)."""
 
         def answer() -> tuple[Reply, str | None]:
             before = self.index_version
-            reply = self.engine.ask(question, k)
+            reply = self.engine.ask(question, k, context)
             return reply, before if self.index_version == before else None
 
         loop = asyncio.get_running_loop()

@@ -12,7 +12,9 @@ RU = {
     "start": (
         "Здравствуйте! Я отвечаю на вопросы по документам межправительственной комиссии.\n"
         "Просто напишите вопрос, например: <i>Где пройдет 22-е заседание комиссии?</i>\n"
-        "В группе упомяните меня или используйте /ask вопрос. В любом чате: <code>@{username} вопрос</code>."
+        "В группе упомяните меня или используйте /ask вопрос. В любом чате: <code>@{username} вопрос</code>.\n"
+        "Чтобы уточнить ответ, ответьте на него (например: <i>А когда?</i>). Оцените ответ 👍 или 👎 — так мы узнаем, "
+        "чего не хватает в архиве."
     ),
     "not_found": (
         "В документах нет ответа на этот вопрос. Попробуйте переформулировать его: "
@@ -166,13 +168,52 @@ RU = {
     "voice_unclear": "Не удалось разобрать вопрос в записи. Повторите его чётче или напишите текстом.",
     "voice_download_failed": "Не удалось получить запись из Telegram. Отправьте её ещё раз чуть позже.",
     "voice_heard": "🎤 «{text}»",
+    "follow_up": "↪️ К вопросу «{question}»",
+    "welcome": "Пожалуйста! Если ответ неверен, отметьте его 👎 — так мы узнаем, чего не хватает в архиве.",
+    "vote_thanks": "Спасибо за оценку!",
+    "vote_why": "Спасибо! Под ответом можно указать, что не так.",
+    "vote_reason_thanks": "Спасибо, причина учтена.",
+    "vote_expired": "Этот ответ больше не хранится, оценить его нельзя.",
+    "reason_document": "Не тот документ",
+    "reason_sentence": "Не то предложение",
+    "reason_outdated": "Устарело",
+    "reason_none": "Без причины",
+    "report_title": "Отчёт о вопросах за {days} дн. (с {since})",
+    "report_counts": (
+        "Вопросов: {questions} (задали {askers} чел.). С ответом: {answered} ({answered_share}), "
+        "без ответа: {unanswered}."
+    ),
+    "report_votes": "Оценки ответов: 👍 {up} ({up_share}), 👎 {down} ({down_share}).",
+    "report_reasons": "Причины 👎: {reasons}.",
+    "report_lacking": "Чего не хватает в архиве (вопросы без ответа и с 👎, похожие вместе, частые сначала):",
+    "report_nothing_lacking": "Таких вопросов нет.",
+    "report_group": "{i}. «{question}» — вопросов: {times} (без ответа: {unanswered}, с 👎: {down})",
+    "report_variants": "Также спрашивали: {variants}",
+    "report_more_groups": "…и ещё групп: {n} (все — в файле CSV).",
+    "report_documents": "Документы, ответы по которым получили 👎:",
+    "report_document": "• {title} — 👎 {down}",
+    "report_empty": "За последние {days} дн. вопросов не было.",
+    "report_csv_caption": "Все вопросы без ответа и с 👎, по группам похожих.",
+    "report_csv_columns": (
+        "Группа|Вопросов в группе|Вопрос|Когда задан (UTC)|Итог|👎|Причины|Документ ответа|Предложение ответа"
+    ),
+    "report_outcome_unanswered": "нет ответа",
+    "report_outcome_down": "👎",
+    "report_memory_only": (
+        "⚠ Журнал вопросов не удаётся сохранить на диск (папка {folder} недоступна для записи), поэтому он хранится "
+        "только до перезапуска бота."
+    ),
+    "quote": "«{text}»",
+    "report_private_only": "Отчёт содержит вопросы сотрудников: запросите его командой /report в личном чате с ботом.",
 }
 
 EN = {
     "start": (
         "Hello! I answer questions about the intergovernmental commission's documents.\n"
         "Just type a question, e.g. <i>Where will the 22nd session of the commission be held?</i>\n"
-        "In a group, mention me or use /ask question. In any chat: <code>@{username} question</code>."
+        "In a group, mention me or use /ask question. In any chat: <code>@{username} question</code>.\n"
+        "To follow an answer up, reply to it (e.g. <i>And when?</i>). Rate answers 👍 or 👎: that tells us what the "
+        "archive lacks."
     ),
     "not_found": (
         "The documents hold no answer to this question. Try rephrasing it: name the session, "
@@ -328,6 +369,43 @@ EN = {
     "voice_unclear": "Could not make out a question in the recording. Say it more clearly or type it.",
     "voice_download_failed": "Could not get the recording from Telegram. Please send it again a bit later.",
     "voice_heard": "🎤 “{text}”",
+    "follow_up": "↪️ Following up “{question}”",
+    "welcome": "You're welcome! If an answer is wrong, mark it 👎 so that we learn what the archive lacks.",
+    "vote_thanks": "Thank you for the rating!",
+    "vote_why": "Thank you! You can say below the answer what is wrong.",
+    "vote_reason_thanks": "Thank you, the reason is noted.",
+    "vote_expired": "This answer is no longer kept and cannot be rated.",
+    "reason_document": "Wrong document",
+    "reason_sentence": "Wrong sentence",
+    "reason_outdated": "Out of date",
+    "reason_none": "No reason given",
+    "report_title": "Questions in the last {days} days (since {since})",
+    "report_counts": (
+        "Questions: {questions} (people asking: {askers}). Answered: {answered} ({answered_share}), "
+        "not answered: {unanswered}."
+    ),
+    "report_votes": "Ratings: 👍 {up} ({up_share}), 👎 {down} ({down_share}).",
+    "report_reasons": "Reasons for 👎: {reasons}.",
+    "report_lacking": (
+        "What the archive lacks (questions without an answer or with 👎, similar ones together, most frequent first):"
+    ),
+    "report_nothing_lacking": "None.",
+    "report_group": "{i}. “{question}” — questions: {times} (no answer: {unanswered}, with 👎: {down})",
+    "report_variants": "Also asked as: {variants}",
+    "report_more_groups": "…and {n} more groups (all in the CSV file).",
+    "report_documents": "Documents whose answers got 👎:",
+    "report_document": "• {title} — 👎 {down}",
+    "report_empty": "No questions in the last {days} days.",
+    "report_csv_caption": "Every question without an answer or with 👎, in groups of similar ones.",
+    "report_csv_columns": "Group|Questions in group|Question|Asked (UTC)|Outcome|👎|Reasons|Answer's document|Answer",
+    "report_outcome_unanswered": "no answer",
+    "report_outcome_down": "👎",
+    "report_memory_only": (
+        "⚠ The question log cannot be saved (the folder {folder} is not writable), so it is kept only until the bot "
+        "restarts."
+    ),
+    "quote": "“{text}”",
+    "report_private_only": "The report holds staff's questions: ask for it with /report in a private chat with me.",
 }
 
 KK = {
@@ -335,7 +413,9 @@ KK = {
         "Сәлеметсіз бе! Мен үкіметаралық комиссия құжаттары бойынша сұрақтарға жауап беремін.\n"
         "Сұрағыңызды жазыңыз, мысалы: <i>Комиссияның 22-отырысы қайда өтеді?</i>\n"
         "Топта мені атап өтіңіз немесе /ask сұрақ пәрменін қолданыңыз.\n"
-        "Кез келген чатта: <code>@{username} сұрақ</code>."
+        "Кез келген чатта: <code>@{username} сұрақ</code>.\n"
+        "Жауапты нақтылау үшін оған жауап жазыңыз (мысалы: <i>Ал қашан?</i>). Жауапты 👍 немесе 👎 деп бағалаңыз — "
+        "архивте не жетіспейтінін осылай білеміз."
     ),
     "not_found": (
         "Құжаттарда бұл сұраққа жауап жоқ. Сұрақты басқаша қойып көріңіз: отырысты, елді, саланы немесе күнді атаңыз."
@@ -493,13 +573,55 @@ KK = {
     "voice_unclear": "Жазбадағы сұрақты түсіну мүмкін болмады. Анығырақ қайталаңыз немесе мәтінмен жазыңыз.",
     "voice_download_failed": "Жазбаны Telegram-нан алу мүмкін болмады. Сәл кейінірек қайта жіберіңіз.",
     "voice_heard": "🎤 «{text}»",
+    "follow_up": "↪️ «{question}» сұрағының жалғасы",
+    "welcome": "Оқасы жоқ! Жауап қате болса, оны 👎 деп белгілеңіз — архивте не жетпейтінін осылай білеміз.",
+    "vote_thanks": "Бағаңызға рахмет!",
+    "vote_why": "Рахмет! Жауаптың астында не дұрыс емес екенін көрсетуге болады.",
+    "vote_reason_thanks": "Рахмет, себебі ескерілді.",
+    "vote_expired": "Бұл жауап енді сақталмайды, оны бағалау мүмкін емес.",
+    "reason_document": "Құжат дұрыс емес",
+    "reason_sentence": "Сөйлем дұрыс емес",
+    "reason_outdated": "Ескірген",
+    "reason_none": "Себебі көрсетілмеген",
+    "report_title": "Соңғы {days} күндегі сұрақтар туралы есеп ({since} бастап)",
+    "report_counts": (
+        "Сұрақтар: {questions} ({askers} адам қойды). Жауап берілгені: {answered} ({answered_share}), "
+        "жауапсыз: {unanswered}."
+    ),
+    "report_votes": "Жауаптардың бағалары: 👍 {up} ({up_share}), 👎 {down} ({down_share}).",
+    "report_reasons": "👎 себептері: {reasons}.",
+    "report_lacking": (
+        "Архивте не жетіспейді (жауапсыз және 👎 алған сұрақтар, ұқсастары бірге, жиі қойылғандары алдымен):"
+    ),
+    "report_nothing_lacking": "Ондай сұрақ жоқ.",
+    "report_group": "{i}. «{question}» — сұрақтар: {times} (жауапсыз: {unanswered}, 👎 алғаны: {down})",
+    "report_variants": "Басқаша да сұралды: {variants}",
+    "report_more_groups": "…тағы {n} топ (барлығы CSV файлында).",
+    "report_documents": "Жауаптары 👎 алған құжаттар:",
+    "report_document": "• {title} — 👎 {down}",
+    "report_empty": "Соңғы {days} күнде сұрақ болған жоқ.",
+    "report_csv_caption": "Жауапсыз және 👎 алған барлық сұрақтар, ұқсастарының топтары бойынша.",
+    "report_csv_columns": (
+        "Топ|Топтағы сұрақтар|Сұрақ|Қойылған уақыты (UTC)|Нәтиже|👎|Себептері|Жауап құжаты|Жауап сөйлемі"
+    ),
+    "report_outcome_unanswered": "жауап жоқ",
+    "report_outcome_down": "👎",
+    "report_memory_only": (
+        "⚠ Сұрақтар журналын дискіге сақтау мүмкін емес ({folder} қалтасына жазуға болмайды), сондықтан ол бот "
+        "қайта іске қосылғанша ғана сақталады."
+    ),
+    "quote": "«{text}»",
+    "report_private_only": "Есепте қызметкерлердің сұрақтары бар: оны ботпен жеке чатта /report пәрменімен сұраңыз.",
 }
 
 AZ = {
     "start": (
         "Salam! Mən hökumətlərarası komissiyanın sənədləri üzrə suallara cavab verirəm.\n"
         "Sadəcə sualınızı yazın, məsələn: <i>Komissiyanın 22-ci iclası harada keçiriləcək?</i>\n"
-        "Qrupda məni qeyd edin və ya /ask sual əmrindən istifadə edin. İstənilən çatda: <code>@{username} sual</code>."
+        "Qrupda məni qeyd edin və ya /ask sual əmrindən istifadə edin.\n"
+        "İstənilən çatda: <code>@{username} sual</code>.\n"
+        "Cavabı dəqiqləşdirmək üçün ona cavab yazın (məsələn: <i>Bəs nə vaxt?</i>). Cavabı 👍 və ya 👎 ilə "
+        "qiymətləndirin — arxivdə nəyin çatışmadığını belə öyrənirik."
     ),
     "not_found": (
         "Sənədlərdə bu sualın cavabı yoxdur. Sualı başqa cür verməyə çalışın: "
@@ -655,6 +777,45 @@ AZ = {
     "voice_unclear": "Səsli mesajdakı sualı anlamaq mümkün olmadı. Daha aydın təkrarlayın və ya mətnlə yazın.",
     "voice_download_failed": "Səsli mesajı Telegram-dan almaq mümkün olmadı. Bir az sonra yenidən göndərin.",
     "voice_heard": "🎤 «{text}»",
+    "follow_up": "↪️ «{question}» sualının davamı",
+    "welcome": "Buyurun! Cavab səhvdirsə, onu 👎 ilə qeyd edin — arxivdə nəyin çatışmadığını belə öyrənirik.",
+    "vote_thanks": "Qiymətləndirməyə görə təşəkkür edirik!",
+    "vote_why": "Təşəkkür edirik! Cavabın altında nəyin səhv olduğunu göstərə bilərsiniz.",
+    "vote_reason_thanks": "Təşəkkür edirik, səbəb qeydə alındı.",
+    "vote_expired": "Bu cavab artıq saxlanmır, onu qiymətləndirmək mümkün deyil.",
+    "reason_document": "Səhv sənəd",
+    "reason_sentence": "Səhv cümlə",
+    "reason_outdated": "Köhnəlib",
+    "reason_none": "Səbəb göstərilməyib",
+    "report_title": "Son {days} gündə verilən suallar üzrə hesabat ({since} tarixindən)",
+    "report_counts": (
+        "Suallar: {questions} ({askers} nəfər soruşub). Cavablanan: {answered} ({answered_share}), "
+        "cavabsız: {unanswered}."
+    ),
+    "report_votes": "Cavabların qiymətləri: 👍 {up} ({up_share}), 👎 {down} ({down_share}).",
+    "report_reasons": "👎 səbəbləri: {reasons}.",
+    "report_lacking": (
+        "Arxivdə nə çatışmır (cavabsız və 👎 alan suallar, oxşarlar birlikdə, tez-tez verilənlər əvvəlcə):"
+    ),
+    "report_nothing_lacking": "Belə sual yoxdur.",
+    "report_group": "{i}. «{question}» — suallar: {times} (cavabsız: {unanswered}, 👎 alan: {down})",
+    "report_variants": "Başqa cür də soruşulub: {variants}",
+    "report_more_groups": "…və daha {n} qrup (hamısı CSV faylındadır).",
+    "report_documents": "Cavabları 👎 alan sənədlər:",
+    "report_document": "• {title} — 👎 {down}",
+    "report_empty": "Son {days} gündə sual verilməyib.",
+    "report_csv_caption": "Cavabsız və 👎 alan bütün suallar, oxşarların qrupları üzrə.",
+    "report_csv_columns": (
+        "Qrup|Qrupdakı suallar|Sual|Verilmə vaxtı (UTC)|Nəticə|👎|Səbəblər|Cavabın sənədi|Cavab cümləsi"
+    ),
+    "report_outcome_unanswered": "cavab yoxdur",
+    "report_outcome_down": "👎",
+    "report_memory_only": (
+        "⚠ Suallar jurnalını diskdə saxlamaq mümkün deyil ({folder} qovluğuna yazmaq olmur), ona görə o yalnız bot "
+        "yenidən işə salınana qədər saxlanır."
+    ),
+    "quote": "«{text}»",
+    "report_private_only": "Hesabatda əməkdaşların sualları var: onu botla şəxsi çatda /report əmri ilə istəyin.",
 }
 
 COMMANDS = {
@@ -670,6 +831,7 @@ ADMIN_COMMANDS = {
         ("delete", "Удалить документ"),
         ("undo", "Отменить последнее изменение документов"),
         ("stats", "Статистика"),
+        ("report", "Отчёт: оценки и чего не хватает в архиве"),
     ],
     "en": [
         ("reindex", "Reindex the documents"),
@@ -677,6 +839,7 @@ ADMIN_COMMANDS = {
         ("delete", "Delete a document"),
         ("undo", "Undo the last change of documents"),
         ("stats", "Statistics"),
+        ("report", "Report: ratings and what the archive lacks"),
     ],
     "kk": [
         ("reindex", "Құжаттарды қайта индекстеу"),
@@ -684,6 +847,7 @@ ADMIN_COMMANDS = {
         ("delete", "Құжатты жою"),
         ("undo", "Құжаттардағы соңғы өзгерісті болдырмау"),
         ("stats", "Статистика"),
+        ("report", "Есеп: бағалар және архивте не жетіспейді"),
     ],
     "az": [
         ("reindex", "Sənədləri yenidən indekslə"),
@@ -691,6 +855,7 @@ ADMIN_COMMANDS = {
         ("delete", "Sənədi sil"),
         ("undo", "Sənədlərdəki son dəyişikliyi ləğv et"),
         ("stats", "Statistika"),
+        ("report", "Hesabat: qiymətlər və arxivdə nə çatışmır"),
     ],
 }
 

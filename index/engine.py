@@ -23,6 +23,7 @@ from index.config import EngineSettings
 from index.constraints import missing_numbers
 from index.embedding.embedder import Embedder, EmbedderConfig
 from index.embedding.factory import create_embedder
+from index.followup import FollowUp, FollowUpConfig, answer_follow_up
 from index.lexical import Stemmer
 from index.models import Answer, BuildReport, Passage, Reply
 from index.readers import OcrSettings
@@ -42,6 +43,7 @@ class EngineConfig:
     retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
     answer: AnswerConfig = field(default_factory=AnswerConfig)
     top_k: int = 3
+    follow_up: FollowUpConfig = field(default_factory=FollowUpConfig)
 
     @classmethod
     def from_settings(cls, settings: EngineSettings) -> EngineConfig:
@@ -136,13 +138,17 @@ class Engine:
         return self._snapshot.manifest.get("sources") != source_stamps(self.config.build.documents_dir)
 
     # ---- questions -----------------------------------------------------------------------
-    def ask(self, question: str, k: int | None = None) -> Reply:
+    def ask(self, question: str, k: int | None = None, context: FollowUp | None = None) -> Reply:
+        """The answer to a question; with ``context``, a follow-up of the earlier question (index.followup)."""
         snapshot = self._snapshot  # one version for the whole answer, even if a build swaps it now
         question = question.strip()
         if snapshot is None or not question:
             return Reply(question, None, [])
         query_vector = self.embedder.embed_queries([question])[0]
-        return self.answer_with_vector(snapshot, question, query_vector, k or self.config.top_k)
+        if context is None or not context.question.strip():
+            return self.answer_with_vector(snapshot, question, query_vector, k or self.config.top_k)
+        earlier_vector = self.embedder.embed_queries([context.question.strip()])[0]
+        return answer_follow_up(self, snapshot, question, query_vector, context, earlier_vector, k or self.config.top_k)
 
     def answer_with_vector(
         self,
@@ -204,16 +210,19 @@ class Engine:
         if choice is None:
             return None, float("-inf")
         margin = answer_margin(snapshot, hits, query_vector, answer)
-        if margin >= 0 and missing_numbers(question, self._texts_of(snapshot, choice.hit)):
+        if margin >= 0 and missing_numbers(question, self.texts_of(snapshot, choice.hit)):
             # The best document never writes a number the question names (its session, year or
             # figure): it answers a near question, not this one.
             margin = -1.0
         return choice, margin
 
     @staticmethod
-    def _texts_of(snapshot: Snapshot, hit: ScoredChunk) -> Iterator[str]:
+    def texts_of(snapshot: Snapshot, hit: ScoredChunk) -> Iterator[str]:
         """The hit's document, as text: title and date first, then every chunk."""
-        document = int(snapshot.chunk_document[hit.chunk])
+        return Engine.texts_of_document(snapshot, int(snapshot.chunk_document[hit.chunk]))
+
+    @staticmethod
+    def texts_of_document(snapshot: Snapshot, document: int) -> Iterator[str]:
         meta = snapshot.documents[document].meta
         yield meta.title
         yield meta.date

@@ -17,6 +17,7 @@ logger = logging.getLogger(__name__)
 ROLES = {
     "documents": "admins' uploads cannot be saved",
     "index": "the index cannot be built or updated",
+    "feedback": "votes and unanswered questions are kept only until the bot stops",
 }
 
 

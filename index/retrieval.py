@@ -13,6 +13,7 @@ is noise and is ignored, while a Russian question gets the full lexical signal.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,7 +80,9 @@ def retrieve(
     question: str,
     k: int | None,
     config: RetrievalConfig,
+    extra_chunks: Iterable[int] = (),
 ) -> tuple[list[ScoredChunk], QuestionSignals]:
+    """Chunks found by any signal (and ``extra_chunks``, always scored), best first."""
     n = snapshot.n_chunks
     lexical = snapshot.bm25.search(question)
     weight = {"hybrid": config.lexical_weight * lexical_gate(lexical.coverage, config), "dense": 0.0}
@@ -99,6 +102,7 @@ def retrieve(
         if weight > 0:
             top = np.argpartition(-scores, c - 1)[:c] if n > c else np.arange(n)
             candidates.update(int(i) for i in top if scores[i] > 0)
+    candidates.update(int(i) for i in extra_chunks)
     if not candidates:
         return [], signals
 

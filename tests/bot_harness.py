@@ -15,6 +15,7 @@ from aiogram import Bot, Dispatcher
 
 from bot.app import build_dispatcher, create_bot, set_commands
 from bot.config import Settings
+from bot.feedback import FeedbackService
 from bot.runners import start_polling
 from bot.speech import SpeechService
 from index.engine import Engine
@@ -57,6 +58,7 @@ async def running_bot(
     embedder,
     fake: FakeTelegram | None = None,
     speech: SpeechService | None = None,
+    feedback: FeedbackService | None = None,
     **overrides,
 ) -> AsyncIterator[RunningBot]:
     fake = fake or FakeTelegram()
@@ -65,7 +67,8 @@ async def running_bot(
     engine = Engine.from_settings(settings, embedder_factory=lambda: embedder)
     await asyncio.to_thread(engine.ensure_index)
     bot = create_bot(settings)
-    dp = build_dispatcher(settings, engine, **({"speech": speech} if speech else {}))
+    services = {"speech": speech, "feedback": feedback}
+    dp = build_dispatcher(settings, engine, **{name: service for name, service in services.items() if service})
     await set_commands(bot, settings)
     polling = asyncio.create_task(start_polling(dp, bot, settings, handle_signals=False, polling_timeout=1))
     try:

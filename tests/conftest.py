@@ -165,6 +165,17 @@ def float_embedder():
     return create_encoder(EmbedderConfig(cache_dir=MODEL_CACHE, quantize=False))
 
 
+@pytest.fixture(scope="module")
+def archive_engine(real_embedder, tmp_path_factory) -> Engine:
+    """The real model over tests/fixtures/archive (short reports in five languages), built once per module."""
+    settings = EngineSettings(
+        _env_file=None, documents_dir=FIXTURES / "archive" / "docs", index_dir=tmp_path_factory.mktemp("archive")
+    )
+    engine = Engine.from_settings(settings, embedder_factory=lambda: real_embedder)
+    engine.build()
+    return engine
+
+
 class CountingEmbedder:
     """Wraps an embedder and records every text sent to it for documents."""
 

@@ -217,9 +217,15 @@ class FakeTelegram:
             if isinstance(update.get(kind), dict):
                 self._know(update[kind])  # new or edited content
         quoted = [update.get(kind, {}).get("reply_to_message") for kind in ("message", "edited_message")]
-        for message in [*quoted, update.get("callback_query", {}).get("message")]:
+        pressed = update.get("callback_query", {}).get("message")
+        for message in [*quoted, pressed]:
             if isinstance(message, dict) and self._key_of(message) not in self.messages:
                 self._know(message)  # what Telegram holds already stays as it is (its buttons, its edits)
+        if isinstance(pressed, dict):  # a button press carries the message as it is now, buttons included
+            held = self.messages[self._key_of(pressed)]
+            pressed["text"] = held["text"] or pressed.get("text", "")
+            if held["reply_markup"]:
+                pressed["reply_markup"] = held["reply_markup"]
         self.updates.append(update)
         self._new_update.set()
         return update["update_id"]
@@ -266,6 +272,9 @@ class FakeTelegram:
         form = await request.post()
         params: dict[str, Any] = {}
         for key, value in form.items():
+            if isinstance(value, web.FileField):  # an uploaded file (sendDocument): its name and bytes
+                params[key] = {"filename": value.filename, "data": value.file.read()}
+                continue
             if isinstance(value, str) and value[:1] in "{[":
                 try:
                     params[key] = json.loads(value)
@@ -273,6 +282,9 @@ class FakeTelegram:
                 except ValueError:
                     pass
             params[key] = value
+        for key, value in list(params.items()):  # aiogram names an uploaded file "attach://<field>"
+            if isinstance(value, str) and value.startswith("attach://"):
+                params[key] = params.pop(value.removeprefix("attach://"), value)
         return params
 
     def _record(self, call: Call) -> None:
@@ -409,6 +421,8 @@ class FakeTelegram:
         if method == "deleteMessage":
             self.messages.pop(self._key(params), None)
             return True
+        if method.startswith("edit") and "inline_message_id" in params:
+            return True  # Telegram answers an edit of a message sent via inline mode with True
         if method in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
             chat_id = int(params.get("chat_id", 0) or 0)
             message_id = int(params["message_id"]) if method.startswith("edit") else next(self._message_ids)
@@ -425,6 +439,21 @@ class FakeTelegram:
                 message["reply_markup"] = markup
             if method == "sendMessage":
                 self._know(message)
+            return message
+        if method in MEDIA_METHODS:
+            chat_id = int(params.get("chat_id", 0) or 0)
+            message = {
+                "message_id": next(self._message_ids),
+                "date": now,
+                "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
+                "from": BOT_USER,
+            }
+            if params.get("caption"):
+                message["caption"] = params["caption"]
+            upload = params.get("document")
+            if method == "sendDocument" and isinstance(upload, dict):
+                message["document"] = {"file_id": f"doc-{message['message_id']}", "file_unique_id": "u",
+                                       "file_name": upload["filename"], "file_size": len(upload["data"])}  # fmt: skip
             return message
         if method == "getFile":
             file_id = params["file_id"]

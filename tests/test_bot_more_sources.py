@@ -41,8 +41,9 @@ async def test_one_press_one_passage_and_the_button_moves_on(tmp_path: Path) -> 
         await asyncio.sleep(0.3)  # room for copies, if any were coming
         passages = fake.calls_to("sendMessage")[1:]
         assert [p.params["text"].split("\n")[0] for p in passages] == ["<b>Фрагмент 2 из 3</b>"]
-        [removed] = fake.calls_to("editMessageReplyMarkup")  # the pressed message lost its button
-        assert int(removed.params["message_id"]) == answer_id and "reply_markup" not in removed.params
+        [removed] = fake.calls_to("editMessageReplyMarkup")  # the pressed message lost its button, not its votes
+        assert int(removed.params["message_id"]) == answer_id
+        assert [[b["text"] for b in row] for row in removed.params["reply_markup"]["inline_keyboard"]] == [["👍", "👎"]]
         assert "Ещё источники (1)" in str(passages[0].params["reply_markup"])  # ... which moved to the passage
 
         fake.push(callback_query(STAFF, button_of(passages[0]), passages[0].result["message_id"], query_id="last"))

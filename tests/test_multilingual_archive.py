@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from index.config import EngineSettings
 from index.engine import Engine
 from tests.conftest import FIXTURES, ROOT
 
@@ -21,13 +20,8 @@ ARCHIVE = FIXTURES / "archive"
 
 
 @pytest.fixture(scope="module")
-def engine(real_embedder, tmp_path_factory) -> Engine:
-    settings = EngineSettings(
-        _env_file=None, documents_dir=ARCHIVE / "docs", index_dir=tmp_path_factory.mktemp("archive-index")
-    )
-    engine = Engine.from_settings(settings, embedder_factory=lambda: real_embedder)
-    engine.build()
-    return engine
+def engine(archive_engine: Engine) -> Engine:
+    return archive_engine
 
 
 @pytest.mark.parametrize(
@@ -88,11 +82,13 @@ def test_eval_reports_an_archive_with_questions(tmp_path: Path) -> None:
     out = tmp_path / "eval"
     result = subprocess.run(
         [sys.executable, "-m", "bot.cli", "eval", "--no-seed", "--no-xquad", "--corpus", str(ARCHIVE),
-         "--out", str(out), "--index-dir", str(tmp_path / "index")],
+         "--corpus-followups", str(ARCHIVE / "followups.jsonl"), "--out", str(out), "--index-dir",
+         str(tmp_path / "index")],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
-    report = json.loads((out / "eval.json").read_text("utf-8"))["corpus"]
+    result_json = json.loads((out / "eval.json").read_text("utf-8"))
+    report = result_json["corpus"]
     groups = report["groups"]
     questions = [json.loads(line) for line in (ARCHIVE / "questions.jsonl").read_text("utf-8").splitlines()]
     answerable = [q for q in questions if q["expect"]]
@@ -107,4 +103,11 @@ def test_eval_reports_an_archive_with_questions(tmp_path: Path) -> None:
         len(questions) - len(answerable) - refused_unanswerable
     )
     assert "Archive" in result.stdout and "Misses" in result.stdout
+    # Follow-ups of the archive and of the documents folder, each asked alone and after its earlier question.
+    follow_ups = report["followups"]
+    assert follow_ups["total"] == len((ARCHIVE / "followups.jsonl").read_text("utf-8").splitlines())
+    assert follow_ups["with_context"]["answerable_right"] > follow_ups["without_context"]["answerable_right"]
+    assert result_json["followups"]["total"] > 0 and report["unrelated_context"]["total"] > 0
+    assert result_json["grouping"]["threshold"] in [row["threshold"] for row in result_json["grouping"]["sweep"]]
+    assert "Follow-up questions" in result.stdout and "/report grouping" in result.stdout
     assert (out / "eval.md").read_text("utf-8").count("| ") > 10 and (out / "eval.png").stat().st_size > 10_000

@@ -20,7 +20,7 @@ from bot.services import AnswerService
 from bot.texts import Texts
 
 logger = logging.getLogger(__name__)
-ADMIN_COMMANDS = ("reindex", "stats", "docs", "delete", "undo")
+ADMIN_COMMANDS = ("reindex", "stats", "docs", "delete", "undo", "report")
 FULL_WORDS = ("full", "полная", "полный", "толық", "tam")
 
 

@@ -8,12 +8,20 @@ import logging
 from html import escape
 
 from aiogram import F, Router
-from aiogram.types import InlineQuery, InlineQueryResultArticle, InlineQueryResultsButton, InputTextMessageContent
+from aiogram.types import (
+    InlineKeyboardMarkup,
+    InlineQuery,
+    InlineQueryResultArticle,
+    InlineQueryResultsButton,
+    InputTextMessageContent,
+)
 
 from bot.config import Settings
+from bot.feedback import FeedbackService, Tally, with_votes
 from bot.formatting import answer_message, passage_message, split_message
 from bot.limits import Debouncer, RateLimiter
 from bot.middlewares import DEBOUNCED_AND_RATE_LIMITED, DebounceMiddleware, RateLimitMiddleware
+from bot.routers.feedback import inline_result_id
 from bot.services import AnswerService
 from bot.texts import Texts
 
@@ -25,12 +33,15 @@ INLINE_DEADLINE = 7.0
 TYPING_PAUSE = 0.7
 
 
-def _article(result_id: str, title: str, description: str, html: str) -> InlineQueryResultArticle:
+def _article(
+    result_id: str, title: str, description: str, html: str, markup: InlineKeyboardMarkup | None = None
+) -> InlineQueryResultArticle:
     return InlineQueryResultArticle(
         id=result_id,
         title=title[:256],
         description=description[:200],
         input_message_content=InputTextMessageContent(message_text=split_message(html)[0]),
+        reply_markup=markup,
     )
 
 
@@ -46,7 +57,7 @@ def create_router(settings: Settings, limiter: RateLimiter, typing_pause: float 
         await query.answer([], cache_time=0, is_personal=settings.access_restricted, button=button)
 
     @router.inline_query(flags=DEBOUNCED_AND_RATE_LIMITED)
-    async def inline_answer(query: InlineQuery, t: Texts, answers: AnswerService) -> None:
+    async def inline_answer(query: InlineQuery, t: Texts, answers: AnswerService, feedback: FeedbackService) -> None:
         personal = settings.access_restricted
         question = query.query.strip()
         try:
@@ -56,13 +67,15 @@ def create_router(settings: Settings, limiter: RateLimiter, typing_pause: float 
             await query.answer([], cache_time=0, is_personal=True)
             return
         digest = hashlib.sha1(question.encode()).hexdigest()[:10]
+        # The answer (or "not found") enters the answer log once the user sends it into a chat.
+        token = feedback.offer_inline(query.from_user, reply, t.language)
         if reply.answer is None:
-            result = _article(f"{digest}-none", t("inline_empty"), question, escape(t("not_found")))
+            result = _article(inline_result_id(token), t("inline_empty"), question, escape(t("not_found")))
             await query.answer([result], cache_time=5, is_personal=personal)
             return
-        results = [
-            _article(f"{digest}-0", reply.answer.passage.title, reply.answer.text, answer_message(reply.answer, t))
-        ]
+        votes = with_votes(None, token, Tally(), t)
+        html = answer_message(reply.answer, t)
+        results = [_article(inline_result_id(token), reply.answer.passage.title, reply.answer.text, html, votes)]
         for i, passage in enumerate(reply.passages[1:], start=2):
             html = passage_message(passage, i, len(reply.passages), t)
             results.append(_article(f"{digest}-{i}", passage.title, passage.text, html))

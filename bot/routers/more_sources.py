@@ -39,12 +39,23 @@ async def settle(query: CallbackQuery, bot: Bot, notice: str | None = None, drop
     """Answer the press (Telegram shows a notice, or just stops the spinner) and take its button off its message.
 
     Both are courtesies: a press answered too late, or a message too old to edit, is a log line, not an error.
+    The message's other buttons (the votes) stay.
     """
     await optional(query.answer(notice, show_alert=notice is not None), "answering a button press")
     message = query.message
     if drop and isinstance(message, Message):  # not an InaccessibleMessage (deleted, or too old for the bot)
+        rows = message.reply_markup.inline_keyboard if message.reply_markup else []
+        kept = [
+            row
+            for row in rows
+            if not any((b.callback_data or "").startswith(f"{MoreSources.__prefix__}:") for b in row)
+        ]
         await optional(
-            bot.edit_message_reply_markup(chat_id=message.chat.id, message_id=message.message_id, reply_markup=None),
+            bot.edit_message_reply_markup(
+                chat_id=message.chat.id,
+                message_id=message.message_id,
+                reply_markup=InlineKeyboardMarkup(inline_keyboard=kept) if kept else None,
+            ),
             "removing a used button",
         )
 

@@ -15,6 +15,7 @@ from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import Audio, Message, VideoNote, Voice
 
+from bot.feedback import FeedbackService
 from bot.filters import CaptionAddressedToBot
 from bot.limits import RateLimiter
 from bot.middlewares import RATE_LIMITED, RateLimitMiddleware
@@ -36,8 +37,9 @@ def recording_of(message: Message) -> Voice | Audio | VideoNote | None:
 
 
 async def answer_recording(
-    message: Message, bot: Bot, t: Texts, speech: SpeechService, answers: AnswerService, replies: ReplyMemory
-) -> None:
+    message: Message, bot: Bot, t: Texts, speech: SpeechService, answers: AnswerService, replies: ReplyMemory,
+    feedback: FeedbackService,
+) -> None:  # fmt: skip
     recording = recording_of(message)
     assert recording is not None
     if not speech.available:
@@ -70,7 +72,7 @@ async def answer_recording(
         await message.reply(t("voice_unclear"))
         return
     await message.reply(t("voice_heard", text=escape(transcript.text)))
-    await answer_question(message, transcript.text, bot, t, answers, replies)
+    await answer_question(message, transcript.text, bot, t, answers, replies, feedback)
 
 
 def create_router(limiter: RateLimiter) -> Router:
@@ -80,8 +82,9 @@ def create_router(limiter: RateLimiter) -> Router:
     @router.message(RECORDING, F.chat.type == ChatType.PRIVATE, flags=RATE_LIMITED)
     @router.message(RECORDING, CaptionAddressedToBot(), flags=RATE_LIMITED)
     async def voice_question(
-        message: Message, bot: Bot, t: Texts, speech: SpeechService, answers: AnswerService, replies: ReplyMemory
-    ) -> None:
-        await answer_recording(message, bot, t, speech, answers, replies)
+        message: Message, bot: Bot, t: Texts, speech: SpeechService, answers: AnswerService, replies: ReplyMemory,
+        feedback: FeedbackService,
+    ) -> None:  # fmt: skip
+        await answer_recording(message, bot, t, speech, answers, replies, feedback)
 
     return router

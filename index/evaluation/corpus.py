@@ -39,17 +39,25 @@ class CorpusQuestion:
         return bool(self.expect)
 
 
+def expectations(row: dict, any_document: str | None = None) -> dict[str, str]:
+    """Document -> the phrase its answer sentence must hold: ``doc`` and ``also`` (a row without ``doc``:
+    ``any_document``, if given, stands for whichever document answers); empty when nothing answers."""
+    document = row.get("doc") or any_document
+    if not row.get("expect") or document is None:
+        return {}
+    expect = {document: row["expect"]}
+    for other in row.get("also") or []:
+        expect[other["doc"]] = other["expect"]
+    return expect
+
+
 def load_corpus_questions(path: Path) -> list[CorpusQuestion]:
     questions = []
     for line in path.read_text("utf-8").splitlines():
         if not line.strip():
             continue
         row = json.loads(line)
-        expect: dict[str, str] = {}
-        if row.get("expect") and row.get("doc"):
-            expect[row["doc"]] = row["expect"]
-            for other in row.get("also") or []:
-                expect[other["doc"]] = other["expect"]
+        expect = expectations(row)
         questions.append(CorpusQuestion(row["id"], row.get("lang", ""), row["question"], expect, row.get("doc")))
     return questions
 

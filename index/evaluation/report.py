@@ -99,6 +99,46 @@ def seed_rows(result: dict) -> list[list[str]]:
     return rows
 
 
+FOLLOW_UP_HEADERS = ("follow-ups", "pairs", "answerable", "right alone", "right with context",
+                     "unanswerable refused alone", "with context")  # fmt: skip
+
+
+def follow_up_rows(result: dict) -> list[list[str]]:
+    """One row per follow-up set: answered right when asked alone and when asked after the earlier question."""
+    sets = [("documents folder", result.get("followups")), ("archive", result.get("corpus", {}).get("followups"))]
+    rows = []
+    for name, f in sets:
+        if not f:
+            continue
+        alone, with_context = f["without_context"], f["with_context"]
+        unanswerable = f["total"] - f["answerable"]
+        rows.append([f"{name} ({Path(f['file']).name})", str(f["total"]), str(f["answerable"]),
+                     str(alone["answerable_right"]), str(with_context["answerable_right"]),
+                     f"{alone['unanswerable_refused']}/{unanswerable}",
+                     f"{with_context['unanswerable_refused']}/{unanswerable}"])  # fmt: skip
+    return rows
+
+
+def follow_up_notes(result: dict) -> list[str]:
+    notes = []
+    unrelated = result.get("corpus", {}).get("unrelated_context")
+    if unrelated:
+        notes.append(
+            f"Archive questions asked right after an unrelated one (as if taken for follow-ups): "
+            f"{unrelated['right_after_unrelated']}/{unrelated['total']} right, alone {unrelated['right_alone']}."
+        )
+    grouping = result.get("grouping")
+    if grouping:
+        at = next(row for row in grouping["sweep"] if row["threshold"] == grouping["threshold"])
+        sweep = ", ".join(f"{row['threshold']:.2f}: {row['f1']:.3f}" for row in grouping["sweep"])
+        notes.append(
+            f"/report grouping of {grouping['questions']} questions in {grouping['groups']} groups of near duplicates "
+            f"at cosine {grouping['threshold']}: B-cubed precision {at['precision']:.3f}, recall {at['recall']:.3f}, "
+            f"F1 {at['f1']:.3f} (F1 by threshold: {sweep})."
+        )
+    return notes
+
+
 def terminal_report(result: dict) -> str:
     parts = []
     if "seed" in result:
@@ -119,6 +159,10 @@ def terminal_report(result: dict) -> str:
         parts.append(table(("group", *CORPUS_HEADERS[1:]), corpus_rows(result)))
         parts.append(f"\nMisses ({len(c['misses'])}; all in the JSON and Markdown reports), first 15:")
         parts.append(table(("id", "lang", "question", "expected", "got"), miss_rows(result, 15)))
+    if follow_up_rows(result):
+        parts.append("\nFollow-up questions, asked alone and after the question they follow")
+        parts.append(table(FOLLOW_UP_HEADERS, follow_up_rows(result)))
+    parts += follow_up_notes(result)
     parts.append(f"\n({result.get('seconds', 0)} s, model {result.get('model')})")
     return "\n".join(parts)
 
@@ -166,6 +210,11 @@ def markdown_report(result: dict, chart: str | None) -> str:
             "",
             markdown_table(("id", "lang", "question", "expected", "got"), miss_rows(result)),
         ]
+    if follow_up_rows(result):
+        parts += ["", "## Follow-up questions", "", markdown_table(FOLLOW_UP_HEADERS, follow_up_rows(result))]
+    notes = follow_up_notes(result)
+    if notes:
+        parts += ["", *notes]
     if chart:
         parts += ["", f"![Quality per question language]({chart})"]
     return "\n".join(parts) + "\n"

@@ -21,6 +21,8 @@ from index.config import EngineSettings
 from index.embedding.embedder import Embedder
 from index.engine import Engine
 from index.evaluation.corpus import evaluate_corpus, load_corpus_questions
+from index.evaluation.followups import evaluate_follow_ups, evaluate_unrelated_context, load_follow_ups
+from index.evaluation.near_duplicates import evaluate_grouping
 from index.evaluation.xquad import (
     article_number,
     evaluate_ask,
@@ -45,6 +47,9 @@ class EvalInputs:
     languages: tuple[str, ...] = ()  # empty: every language in the question files
     corpus_documents: Path | None = None
     corpus_questions: Path | None = None
+    follow_ups: Path | None = None  # follow-up pairs about the documents folder (the seed document)
+    corpus_follow_ups: Path | None = None  # follow-up pairs about the archive (--corpus)
+    near_duplicates: Path | None = None  # questions in groups of near duplicates, for /report's grouping
 
 
 def evaluate_seed(engine: Engine, path: Path) -> dict:
@@ -157,6 +162,16 @@ def run_evaluation(
     if inputs.seed_questions is not None:
         engine.ensure_index()
         result["seed"] = evaluate_seed(engine, inputs.seed_questions)
+    if inputs.follow_ups is not None:
+        engine.ensure_index()
+        items = load_follow_ups(inputs.follow_ups)
+        result["followups"] = {
+            "file": str(inputs.follow_ups),
+            **evaluate_follow_ups(engine, items, progress_factory("Follow-ups", len(items))),
+        }
+    if inputs.near_duplicates is not None:
+        grouping = evaluate_grouping(engine.embedder, inputs.near_duplicates)
+        result["grouping"] = {"file": str(inputs.near_duplicates), **grouping}
     if inputs.passages is not None and inputs.questions:
         result["xquad"] = evaluate_xquad_files(settings, inputs, shared, progress_factory)
     if inputs.corpus_documents is not None and inputs.corpus_questions is not None:
@@ -167,6 +182,15 @@ def run_evaluation(
             "documents_dir": str(inputs.corpus_documents),
             **evaluate_corpus(corpus, questions, progress_factory("Archive questions", len(questions))),
         }
+        if inputs.corpus_follow_ups is not None:
+            items = load_follow_ups(inputs.corpus_follow_ups)
+            result["corpus"]["followups"] = {
+                "file": str(inputs.corpus_follow_ups),
+                **evaluate_follow_ups(corpus, items, progress_factory("Archive follow-ups", len(items))),
+            }
+            result["corpus"]["unrelated_context"] = evaluate_unrelated_context(
+                corpus, questions, progress_factory("Archive questions after unrelated ones", len(questions))
+            )
     result["model"] = engine.embedder.name
     result["seconds"] = round(time.monotonic() - started, 1)
     return result

@@ -37,8 +37,10 @@ lint format: $(INSTALLED)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The multilingual archive of ../shared (beside the repository on the team's machines) joins in where it exists.
+ARCHIVE := ../shared/eval/commission-news
 eval: $(INSTALLED)
-	$(BIN)/commission-bot eval
+	$(BIN)/commission-bot eval $(if $(wildcard $(ARCHIVE)/questions.jsonl),--corpus $(ARCHIVE) --corpus-followups eval/followups-commission-news.jsonl)
 
 bench: $(INSTALLED)
 	$(BIN)/commission-bot bench

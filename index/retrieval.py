@@ -7,7 +7,12 @@ Three signals score a chunk:
   the best score observed, which turns noise into a full vote).
 BM25 votes only in proportion to how much of the question's vocabulary the corpus knows: an
 English question over Russian documents shares almost no stems with them, so its BM25 ranking
-is noise and is ignored, while a Russian question gets the full lexical signal.
+is noise and is ignored, while a Russian question gets the full lexical signal. In a mixed archive
+words rank a chunk only against chunks of its own language (see ``words_within_language``), and
+numbers count in every language.
+
+Retrieval also reads, per candidate sentence, what the answer choice needs: its cosine to its
+document's title and the share of the question's terms it holds beyond that title.
 """
 
 from __future__ import annotations
@@ -44,7 +49,6 @@ class ScoredChunk:
     chunk: int
     score: float  # the fused score that ranks chunks
     sentence_scores: np.ndarray  # cosine of each of the chunk's sentences, in order
-    sentence_bonus: np.ndarray  # the lexical evidence of each sentence (question words and numbers it holds)
     sentence_context: np.ndarray  # cosine of each sentence to its document's title: how much it restates context
     sentence_asked: np.ndarray  # share of the question's terms each sentence holds beyond its document's title
 
@@ -138,7 +142,6 @@ def retrieve(
         best_sentence = float(sentences.max()) if b > a else float(cos)
         dense = (1 - config.sentence_weight) * float(cos) + config.sentence_weight * best_sentence
         score = float(lexical_score[i]) + (0.0 if config.mode == "lexical" else dense)
-        bonus = sentence_words[a:b] + sentence_numbers[a:b]
-        scored.append(ScoredChunk(int(row), score, sentences, bonus, sentence_context[a:b], sentence_asked[a:b]))
+        scored.append(ScoredChunk(int(row), score, sentences, sentence_context[a:b], sentence_asked[a:b]))
     scored.sort(key=lambda s: -s.score)
     return (scored if k is None else scored[:k]), signals

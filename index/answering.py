@@ -6,7 +6,10 @@ headline, "the 15th session of the commission continues in Baku…") but the one
 fact. So a sentence is chosen by how well it matches the question *beyond* the document's own
 context: its relevance (cosine plus lexical evidence) minus ``context_weight`` times its cosine to
 the document's title. A headline, being the title, gets no credit; a sentence naming the deputy
-prime minister who led the delegation keeps its full relevance.
+prime minister who led the delegation keeps its full relevance. A sentence that holds the kind of
+fact the question asks for (a year, a number, a date, a name: :mod:`index.answer_types`) earns
+``type_weight`` more. The headline itself (the title's line in the text) is chosen only when the
+document has nothing else.
 
 Abstaining compares the chosen sentence's relevance with how well generic background sentences
 (in many languages, see :mod:`index.background`) match the same question: cosines of different
@@ -19,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index.answer_types import asked_type, holds
 from index.retrieval import ScoredChunk
 from index.snapshot import Snapshot
 
@@ -32,6 +36,10 @@ class AnswerConfig:
     context_weight: float = 0.5  # how much restating the document's title costs a sentence
     asked_weight: float = 0.1  # how much holding the question's terms that the title lacks earns it
     document_chunks: int = 8  # chunks of the best document whose sentences compete for the answer
+    headline_similarity: float = 0.99  # a sentence this close to the title is the headline, last resort only
+    type_weight: float = 0.03  # what holding the asked kind of fact (year, number, date, name) earns
+    constraint_window: float = 0.1  # a report naming the question's numbers and countries passes better ones
+    constraint_documents: int = 10  # ...this close to the best, among this many best documents
 
 
 @dataclass(frozen=True)
@@ -77,10 +85,13 @@ def answer_margin(snapshot: Snapshot, hits: list[ScoredChunk], query_vector: np.
     return max(standout - config.abstain_margin, top - generic - config.topic_margin)
 
 
-def choose_sentence(snapshot: Snapshot, hits: list[ScoredChunk], config: AnswerConfig) -> SentenceChoice | None:
+def choose_sentence(
+    snapshot: Snapshot, hits: list[ScoredChunk], config: AnswerConfig, question: str = ""
+) -> SentenceChoice | None:
     """The sentence of the best document that adds most to its context."""
     if not hits:
         return None
+    kind = asked_type(question)
     document = int(snapshot.chunk_document[hits[0].chunk])
     candidates = [h for h in hits if int(snapshot.chunk_document[h.chunk]) == document][: config.document_chunks]
     best: SentenceChoice | None = None
@@ -95,6 +106,13 @@ def choose_sentence(snapshot: Snapshot, hits: list[ScoredChunk], config: AnswerC
             - config.context_weight * hit.sentence_context
             + config.asked_weight * hit.sentence_asked
         )
+        # The title's own line (the headline in the text) is shown as the source anyway; a body
+        # sentence that says the same thing is the better answer, and any other sentence comes first.
+        scores = scores - (hit.sentence_context >= config.headline_similarity)
+        if kind is not None and config.type_weight:
+            text = snapshot.chunk_text[hit.chunk]
+            spans = (snapshot.sentence_span[row] for row in rows)
+            scores = scores + config.type_weight * np.array([holds(kind, text[a:b], question) for a, b in spans])
         i = int(np.argmax(scores))
         if best is None or scores[i] > best.score:
             start, end = (int(x) for x in snapshot.sentence_span[rows[i]])

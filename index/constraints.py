@@ -1,17 +1,27 @@
-"""Numbers a question names, which the document that answers it must hold.
+"""What a question names that the document answering it must hold too: its numbers and its countries.
 
 "Where was the 6th session held?" over an archive that reports the 9th session of the same
 commission is a near miss: every word but one matches, and dense similarity cannot tell 6 from 9.
 A session ordinal, a year or an amount is written with the same digits in every language ("6-е",
 "6th", "6-cı", "6. Sitzung"), so a document that never writes the question's number (in its text,
 title or date) is not the one that answers, and the engine says so instead of answering about the
-9th session. Roman numerals ("XII отырысы") count as the number they write.
+9th session. Roman numerals ("XII отырысы") and ordinal words ("десятая сессия", :mod:`index.ordinals`)
+count as the number they write.
+
+The countries of the commission a question names (two or more, :mod:`index.countries`) are checked the
+same way. Both also choose
+between close candidates: the 13th session of the German–Uzbek commission is not an answer to a question
+about the 13th Azerbaijani–Uzbek one, nor the 20th Kazakh–Uzbek session to one about the 18th, and a
+report of the right pair and session a little further down the ranking is.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+
+from index.countries import commission_countries, missing_countries
+from index.ordinals import ordinals_in
 
 _DIGITS = re.compile(r"\d+")
 # Two or more capital Roman digits standing alone: "XII", "IV"; a lone "I" or "V" is too often a word.
@@ -49,9 +59,10 @@ def _to_roman(value: int) -> str:
 
 
 def numbers_in(text: str) -> set[int]:
-    """Every number written in digits or Roman numerals (leading zeros ignored: "09" is 9)."""
+    """Every number written in digits, Roman numerals or ordinal words (leading zeros ignored: "09" is 9)."""
     found = {int(d) for d in _DIGITS.findall(text) if len(d) <= 9}
     found.update(v for v in (roman_value(r) for r in _ROMAN.findall(text)) if v is not None)
+    found.update(ordinals_in(text))
     return found
 
 
@@ -65,3 +76,34 @@ def missing_numbers(question: str, document_texts: Iterable[str]) -> set[int]:
         if not wanted:
             break
     return wanted
+
+
+def unmet(question: str, document_texts: Iterable[str]) -> bool:
+    """Whether the document misses a number or a country the question names."""
+    texts = list(document_texts)
+    return bool(missing_numbers(question, texts) or missing_countries(question, texts))
+
+
+def first_meeting_constraints(
+    question: str,
+    ranked: list[tuple[int, float]],
+    texts_of: Callable[[int], Iterator[str]],
+    window: float,
+    documents: int,
+) -> int | None:
+    """The best-ranked document that names every number and country the question names.
+
+    ``ranked``: (document, score) best first. Only documents within ``window`` of the best score, and
+    at most ``documents`` of them, are considered: a report far below the best is no longer about the
+    question however it names the session and the countries. None when the question names neither
+    numbers nor countries, or none of the close documents names them all.
+    """
+    if not ranked or not (numbers_in(question) or commission_countries(question)):
+        return None
+    best = ranked[0][1]
+    for document, score in ranked[:documents]:
+        if best - score > window:
+            break
+        if not unmet(question, texts_of(document)):
+            return document
+    return None

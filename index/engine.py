@@ -20,14 +20,14 @@ import numpy as np
 from index.answering import AnswerConfig, SentenceChoice, answer_margin, choose_sentence
 from index.builder import BuildOptions, ProgressCallback, build, source_stamps
 from index.config import EngineSettings
-from index.constraints import missing_numbers
+from index.constraints import first_meeting_constraints, unmet
 from index.embedding.embedder import Embedder, EmbedderConfig
 from index.embedding.factory import create_embedder
 from index.followup import FollowUp, FollowUpConfig, answer_follow_up
 from index.lexical import Stemmer
 from index.models import Answer, BuildReport, Passage, Reply
 from index.readers import OcrSettings
-from index.retrieval import QuestionSignals, RetrievalConfig, ScoredChunk, retrieve
+from index.retrieval import QuestionSignals, RetrievalConfig, ScoredChunk, document_scores, first_from, retrieve
 from index.snapshot import Snapshot, faiss_kind, load_snapshot, use_one_search_thread
 from index.splitter import SplitterConfig
 from index.store import CorruptIndex, VersionStore
@@ -174,7 +174,21 @@ class Engine:
         # Every candidate: the best document's other chunks compete for the answer sentence, and the
         # documents behind it are the yardstick it must stand out from.
         config = retrieval or self.config.retrieval
-        return retrieve(snapshot, query_vector, question, None, config)
+        hits, signals = retrieve(snapshot, query_vector, question, None, config)
+        # The question's numbers and countries choose between close reports: another pair's session
+        # of the same number, or another session of the same pair, comes first too often across
+        # languages (index.constraints).
+        answer = self.config.answer
+        named = first_meeting_constraints(
+            question,
+            list(document_scores(snapshot, hits).items()),
+            lambda document: self.texts_of_document(snapshot, document),
+            answer.constraint_window,
+            answer.constraint_documents,
+        )
+        if named is not None:
+            hits = first_from(snapshot, hits, named)
+        return hits, signals
 
     def compose_reply(
         self,
@@ -206,13 +220,13 @@ class Engine:
     ) -> tuple[SentenceChoice | None, float]:
         """The answer sentence and its margin (abstain below the threshold)."""
         answer = self.config.answer
-        choice = choose_sentence(snapshot, hits, answer)
+        choice = choose_sentence(snapshot, hits, answer, question)
         if choice is None:
             return None, float("-inf")
         margin = answer_margin(snapshot, hits, query_vector, answer)
-        if margin >= 0 and missing_numbers(question, self.texts_of(snapshot, choice.hit)):
+        if margin >= 0 and unmet(question, self.texts_of(snapshot, choice.hit)):
             # The best document never writes a number the question names (its session, year or
-            # figure): it answers a near question, not this one.
+            # figure), or never names one of its countries: it answers a near question, not this one.
             margin = -1.0
         return choice, margin
 

@@ -5,8 +5,9 @@ co-chairs it?" after a question about the 14th German-Kazakh session names no co
 question carries the context (commission, session, country, figures) and its answer the document:
 
 - The document: the earlier answer's, unless the new question alone finds another one better by more
-  than ``keep_document`` (retrieval's fused score), or names a number the earlier document never
-  writes ("А 23-е?"). Then the new question points elsewhere and is answered as a question of its own.
+  than ``keep_document`` (retrieval's fused score), or names a number or a commission's countries the
+  earlier document never writes ("А 23-е?", "А у Казахстана с Узбекистаном?"). Then the new question
+  points elsewhere and is answered exactly as a question of its own (``Engine.answer_with_vector``).
   A new question that merely looks short ("Кто возглавлял узбекскую делегацию на 5-м заседании
   водохозяйственной комиссии?") is not bent towards an unrelated earlier answer this way.
   When the earlier question got no answer, documents are ranked by the new question's score plus
@@ -18,24 +19,24 @@ question carries the context (commission, session, country, figures) and its ans
 - Whether to answer: the earlier answer already showed that the document is on the question's subject,
   so a kept document is refused only when the new question is off the archive's subject — its best
   sentence there falls more than ``topic_floor`` below generic everyday text ("А какая погода будет
-  там завтра?") — or names a number the document lacks. Numbers the new question leaves out are the
-  earlier one's ("А когда?" keeps the 22nd session).
+  там завтра?") — or names a number (or a commission's countries) the document lacks. The numbers and
+  countries the new question leaves out are the earlier one's ("А когда?" keeps the 22nd session).
 
 Measured on the follow-up sets in eval/ (README: Quality); the constants are round values from there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from index.answering import AnswerConfig, answer_margin, choose_sentence
-from index.constraints import missing_numbers, numbers_in
+from index.constraints import numbers_in, unmet
+from index.countries import commission_countries
 from index.models import Reply
-from index.retrieval import ScoredChunk, retrieve
+from index.retrieval import document_scores, first_from, retrieve
 from index.snapshot import Snapshot
 
 if TYPE_CHECKING:
@@ -77,21 +78,6 @@ def chunks_of(snapshot: Snapshot, document: int | None) -> list[int]:
     return np.flatnonzero(snapshot.chunk_document == document).tolist()
 
 
-def document_scores(snapshot: Snapshot, hits: Iterable[ScoredChunk]) -> dict[int, float]:
-    """Each document's best chunk score."""
-    best: dict[int, float] = {}
-    for hit in hits:
-        document = int(snapshot.chunk_document[hit.chunk])
-        best[document] = max(best.get(document, -np.inf), hit.score)
-    return best
-
-
-def first_from(snapshot: Snapshot, hits: list[ScoredChunk], document: int) -> list[ScoredChunk]:
-    """The hits with the given document's chunks first (each part keeps its order)."""
-    mine = [h for h in hits if int(snapshot.chunk_document[h.chunk]) == document]
-    return mine + [h for h in hits if int(snapshot.chunk_document[h.chunk]) != document]
-
-
 def topic_margin(snapshot: Snapshot, document: int, query_vector: np.ndarray, config: AnswerConfig) -> float:
     """How far the document's best sentence beats generic everyday text for this question."""
     rows = np.fromiter((i for c in chunks_of(snapshot, document) for i in snapshot.sentences_of(c)), dtype=np.int64)
@@ -118,7 +104,7 @@ def choose_document(
         return max(together, key=lambda d: together[d])
     best = max(new_scores, key=lambda d: new_scores[d])
     lead = new_scores[best] - new_scores.get(earlier_document, floor)
-    if lead > config.keep_document or missing_numbers(question, engine.texts_of_document(snapshot, earlier_document)):
+    if lead > config.keep_document or unmet(question, engine.texts_of_document(snapshot, earlier_document)):
         return best  # the new question points elsewhere
     return earlier_document
 
@@ -148,20 +134,24 @@ def answer_follow_up(
         earlier_document,
         config,
     )
-    follows = earlier_document is None or document == earlier_document
-    # Read together with the earlier question, unless the new one turned out to be a question of its own.
-    # Its words stay out: they would lead the choice back to the sentence that answered it.
-    vector = _unit(query_vector + config.earlier_weight * earlier_vector) if follows else query_vector
+    if earlier_document is not None and document != earlier_document:
+        # A question of its own after all: answered exactly as if it had been asked alone.
+        return engine.answer_with_vector(snapshot, question, query_vector, k)
+    # Read together with the earlier question. Its words stay out: they would lead the choice back
+    # to the sentence that answered it.
+    vector = _unit(query_vector + config.earlier_weight * earlier_vector)
     hits, _ = retrieve(snapshot, vector, question, None, retrieval, chunks_of(snapshot, document))
     hits = first_from(snapshot, hits, document)
-    choice = choose_sentence(snapshot, hits, answering)
+    choice = choose_sentence(snapshot, hits, answering, question)
     if choice is None:
         return Reply(question, None, [])
-    if follows and earlier_document is not None:
+    if earlier_document is not None:
         margin = topic_margin(snapshot, document, query_vector, answering) + config.topic_floor
     else:
         margin = answer_margin(snapshot, hits, vector, answering)
-    numbers = f"{follow_up.question} {question}" if follows and not numbers_in(question) else question
-    if margin >= 0 and missing_numbers(numbers, engine.texts_of(snapshot, choice.hit)):
+    # The session and the countries the new question leaves out are the earlier one's.
+    names = numbers_in(question) or commission_countries(question)
+    constraints = question if names else f"{follow_up.question} {question}"
+    if margin >= 0 and unmet(constraints, engine.texts_of(snapshot, choice.hit)):
         margin = -1.0
     return engine.compose_reply(snapshot, question, hits, choice, margin, k)

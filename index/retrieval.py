@@ -145,3 +145,18 @@ def retrieve(
         scored.append(ScoredChunk(int(row), score, sentences, sentence_context[a:b], sentence_asked[a:b]))
     scored.sort(key=lambda s: -s.score)
     return (scored if k is None else scored[:k]), signals
+
+
+def document_scores(snapshot: Snapshot, hits: Iterable[ScoredChunk]) -> dict[int, float]:
+    """Each document's best chunk score."""
+    best: dict[int, float] = {}
+    for hit in hits:
+        document = int(snapshot.chunk_document[hit.chunk])
+        best[document] = max(best.get(document, -np.inf), hit.score)
+    return best
+
+
+def first_from(snapshot: Snapshot, hits: list[ScoredChunk], document: int) -> list[ScoredChunk]:
+    """The hits with the given document's chunks first (each part keeps its order)."""
+    mine = [h for h in hits if int(snapshot.chunk_document[h.chunk]) == document]
+    return mine + [h for h in hits if int(snapshot.chunk_document[h.chunk]) != document]

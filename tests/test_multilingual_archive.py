@@ -46,6 +46,12 @@ def engine(archive_engine: Engine) -> Engine:
             "ru-uz-kz-7th-tashkent.txt",
             "министр торговли Арман Жумабеков",
         ),
+        # "For which year": the sentence holding a year, not the dateline that restates the session.
+        (
+            "For which year did the 5th Azerbaijan–Kazakhstan transport commission approve a work plan?",
+            "az-az-kz-5th-transport-baku.txt",
+            "2026-cı il üçün iş planını",
+        ),
     ],
 )
 def test_the_answer_sentence_comes_from_the_report_in_any_language(
@@ -75,6 +81,9 @@ def test_questions_the_archive_does_not_cover_are_refused(engine: Engine) -> Non
     assert engine.ask("Who won the football world cup in 2018?").answer is None
     # A session the archive has no report of (only the 11th Russian-Turkmen session is there).
     assert engine.ask("Где прошло 14-е заседание российско-туркменской межправкомиссии?").answer is None
+    # The 2nd session of a German working group is there, but with Uzbekistan, not Kazakhstan.
+    assert engine.ask("Где прошло второе заседание германо-казахстанской рабочей группы по экономике?").answer is None
+    assert engine.ask("Wo tagte die Deutsch-Kasachische Arbeitsgruppe Wirtschaft zum 2. Mal?").answer is None
 
 
 def test_eval_reports_an_archive_with_questions(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ fact the question asks for (a year, a number, a date, a name: :mod:`index.answer
 document has nothing else.
 
 Abstaining compares the chosen sentence's relevance with how well generic background sentences
-(in many languages, see :mod:`index.background`) match the same question: cosines of different
+(in the document's language, see :mod:`index.background`) match the same question: cosines of different
 questions, above all in different languages, are not on one scale, but this margin is.
 """
 
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.answer_types import asked_type, holds
+from index.background import BACKGROUND_LANGUAGES
 from index.retrieval import ScoredChunk
 from index.snapshot import Snapshot
 
@@ -30,7 +31,7 @@ from index.snapshot import Snapshot
 @dataclass(frozen=True)
 class AnswerConfig:
     abstain_margin: float = 0.03  # answer when the best document stands out from the rest by this much...
-    topic_margin: float = 0.05  # ...or when it beats generic background text by this much
+    topic_margin: float = 0.075  # ...or when it beats generic text in its own language by this much
     yardstick_documents: int = 30  # "the rest": this many next-best documents (or background sentences)
     background_top: int = 10  # generic text: the mean of this many best background sentences
     context_weight: float = 0.5  # how much restating the document's title costs a sentence
@@ -61,6 +62,23 @@ def best_per_document(snapshot: Snapshot, hits: list[ScoredChunk]) -> dict[int, 
     return best
 
 
+def generic_match(snapshot: Snapshot, document: int, query_vector: np.ndarray, config: AnswerConfig) -> float:
+    """How well generic everyday text in the document's language matches the question.
+
+    Like with like: a Kazakh question meets a Russian report with a lower cosine than Kazakh text,
+    whatever either says, so the report's best sentence is compared with everyday sentences in the
+    report's own language (the background's row languages, :mod:`index.background`). A document in
+    a language the background lacks is compared with the best background sentences of any language.
+    """
+    if len(snapshot.background) == 0:
+        return 0.0
+    scores = snapshot.background @ query_vector
+    language = snapshot.documents[document].text_language
+    if len(scores) == len(BACKGROUND_LANGUAGES) and language in BACKGROUND_LANGUAGES:
+        scores = scores[np.asarray(BACKGROUND_LANGUAGES) == language]
+    return float(np.sort(scores)[::-1][: config.background_top].mean())
+
+
 def answer_margin(snapshot: Snapshot, hits: list[ScoredChunk], query_vector: np.ndarray, config: AnswerConfig) -> float:
     """How far above the bar the best document is; answer when this is >= 0.
 
@@ -69,19 +87,21 @@ def answer_margin(snapshot: Snapshot, hits: list[ScoredChunk], query_vector: np.
       ``yardstick_documents`` documents' (topped up with background sentences in a small archive).
       Both sides carry the question's language offset, so one threshold holds in every language,
       and a question the archive does not cover finds nothing that stands out.
-    - *On the archive's subject*: the same sentence against generic everyday text (the multilingual
-      background). In an archive of one subject (every report is about a commission session) the
-      answering report stands out little from its neighbours, yet far from everyday text.
+    - *On the archive's subject*: the same sentence against generic everyday text in the document's
+      language (:func:`generic_match`). In an archive of one subject (every report is about a
+      commission session) the answering report stands out little from its neighbours, yet far from
+      everyday text.
     A near miss (the right commission, another session) passes both; :mod:`index.constraints` is
     what refuses it.
     """
     best = best_per_document(snapshot, hits)
-    top = best.pop(int(snapshot.chunk_document[hits[0].chunk]))
+    document = int(snapshot.chunk_document[hits[0].chunk])
+    top = best.pop(document)
     background = np.sort(snapshot.background @ query_vector)[::-1] if len(snapshot.background) else np.zeros(0)
     others = sorted(best.values(), reverse=True)[: config.yardstick_documents]
     others += background[: config.yardstick_documents - len(others)].tolist()
     standout = top - float(np.mean(others)) if others else top
-    generic = float(background[: config.background_top].mean()) if len(background) else 0.0
+    generic = generic_match(snapshot, document, query_vector, config)
     return max(standout - config.abstain_margin, top - generic - config.topic_margin)
 
 

@@ -405,3 +405,5 @@ PARALLEL_SENTENCES: dict[str, tuple[str, ...]] = {
 }
 
 BACKGROUND_SENTENCES: tuple[str, ...] = tuple(s for sentences in PARALLEL_SENTENCES.values() for s in sentences)
+# The language of each background sentence, row by row (the index keeps the vectors in this order).
+BACKGROUND_LANGUAGES: tuple[str, ...] = tuple(lang for lang, sentences in PARALLEL_SENTENCES.items() for _ in sentences)

@@ -51,8 +51,9 @@ class EngineSettings(BaseSettings):
         "(cosine); higher abstains more",
     )
     topic_margin: float = Field(
-        0.05,
-        description="...or when its best sentence beats generic everyday text by this much; higher abstains more",
+        0.075,
+        description="...or when its best sentence beats generic everyday text in its own language by this much; "
+        "higher abstains more",
     )
     lexical_weight: float = Field(
         0.2, description="Weight of BM25 in the hybrid score (when the question's words occur in the documents)"

@@ -79,7 +79,12 @@ def chunks_of(snapshot: Snapshot, document: int | None) -> list[int]:
 
 
 def topic_margin(snapshot: Snapshot, document: int, query_vector: np.ndarray, config: AnswerConfig) -> float:
-    """How far the document's best sentence beats generic everyday text for this question."""
+    """How far the document's best sentence beats generic everyday text for this question.
+
+    The generic text here is the background's best in any language, not the document's own
+    (:func:`index.answering.generic_match`): what is asked is whether the new question itself is
+    everyday talk ("А какая погода будет там завтра?"), and its own language's weather sentence says so.
+    """
     rows = np.fromiter((i for c in chunks_of(snapshot, document) for i in snapshot.sentences_of(c)), dtype=np.int64)
     if len(rows) == 0:
         return -1.0

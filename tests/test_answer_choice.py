@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+import numpy as np
 import pytest
 
 from index.answer_types import AnswerType, asked_type, holds
+from index.answering import AnswerConfig, generic_match
+from index.background import BACKGROUND_LANGUAGES
 from index.constraints import first_meeting_constraints, unmet
 from index.countries import countries_in, missing_countries
 from index.ordinals import ordinals_in
@@ -131,3 +136,19 @@ def test_a_report_naming_its_session_in_words_answers_the_question_in_digits() -
     report = ["Сечин открыл в Анкаре десятую сессию российско-турецкой межправкомиссии"]
     assert not unmet("Где начала работу 10-я сессия межправкомиссии России и Турции?", report)
     assert unmet("Когда состоится одиннадцатое заседание российско-турецкой межправкомиссии?", report)
+
+
+def test_generic_text_is_taken_in_the_answering_documents_language() -> None:
+    """A Kazakh question matches Kazakh everyday text best; a Russian report is measured against Russian."""
+    languages = np.asarray(BACKGROUND_LANGUAGES)
+    background = np.zeros((len(languages), 2), dtype=np.float32)
+    background[:, 0] = np.where(languages == "kk", 0.9, np.where(languages == "ru", 0.5, 0.3))
+    question = np.array([1.0, 0.0], dtype=np.float32)
+
+    def generic(language: str) -> float:
+        snapshot = SimpleNamespace(background=background, documents=[SimpleNamespace(text_language=language)])
+        return generic_match(snapshot, 0, question, AnswerConfig())  # type: ignore[arg-type]
+
+    assert generic("ru") == pytest.approx(0.5)
+    assert generic("kk") == pytest.approx(0.9)
+    assert generic("es") == pytest.approx(0.9)  # a language the background lacks: the best of any

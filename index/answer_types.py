@@ -91,7 +91,8 @@ _UPPER = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІƏÇĞİÖŞÜÄ"
 _LOWER = "a-zа-яёәғқңөұүһіəçğıöşüäß'’"
 # A person's name: two capitalised words in a row ("Maka Bochorishvili", "Роман Скляр"), or an initial
 # and a surname ("R.Sklyar", "А. Мамин"). Organisations match too; the bonus is small for that reason.
-_NAME = re.compile(rf"\b[{_UPPER}][{_LOWER}]+\s+[{_UPPER}][{_LOWER}]{{2,}}|\b[{_UPPER}]\.\s?[{_UPPER}][{_LOWER}]{{2,}}")
+_NAME_PAIR = re.compile(rf"\b[{_UPPER}][{_LOWER}]+\s+[{_UPPER}][{_LOWER}]{{2,}}")
+_NAME_INITIAL = re.compile(rf"\b[{_UPPER}]\.\s?[{_UPPER}][{_LOWER}]{{2,}}")
 
 
 def asked_type(question: str) -> AnswerType | None:
@@ -111,4 +112,6 @@ def holds(kind: AnswerType, sentence: str, question: str) -> bool:
         return bool(new_numbers) or bool(_NUMBER_WORDS.search(sentence))
     if kind is AnswerType.DATE:
         return bool(new_numbers) or bool(_MONTHS.search(sentence))
-    return bool(_NAME.search(sentence))
+    # A pair of capitals from the sentence's second word on: "The Kyrgyz premier…" is capitalised by position.
+    first_word = re.match(r"\W*\w+", sentence)
+    return bool(_NAME_INITIAL.search(sentence) or _NAME_PAIR.search(sentence, first_word.end() if first_word else 0))

@@ -54,6 +54,7 @@ def test_a_sentence_holds_the_asked_kind_beyond_what_the_question_names() -> Non
     assert holds(AnswerType.PERSON, "Комиссию возглавил министр торговли Арман Жумабеков.", "")
     assert holds(AnswerType.PERSON, "R.Sklyar said the relations are developing.", "")
     assert not holds(AnswerType.PERSON, "стороны отметили рост товарооборота.", "")
+    assert not holds(AnswerType.PERSON, "The Kyrgyz premier also shared his view.", "")  # capitals of position
 
 
 @pytest.mark.parametrize(

@@ -9,18 +9,18 @@ title or date) is not the one that answers, and the engine says so instead of an
 count as the number they write.
 
 The countries of the commission a question names (two or more, :mod:`index.countries`) are checked the
-same way. Both also choose
-between close candidates: the 13th session of the German–Uzbek commission is not an answer to a question
-about the 13th Azerbaijani–Uzbek one, nor the 20th Kazakh–Uzbek session to one about the 18th, and a
-report of the right pair and session a little further down the ranking is.
+same way. Both also choose between close candidates: the 13th session of the German–Uzbek commission is
+not an answer to a question about the 13th Azerbaijani–Uzbek one, nor the 20th Kazakh–Uzbek session to
+one about the 18th, and a report of the right pair and session a little further down the ranking is.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
-from index.countries import commission_countries, missing_countries
+from index.countries import commission_countries, countries_in
 from index.ordinals import ordinals_in
 
 _DIGITS = re.compile(r"\d+")
@@ -78,16 +78,33 @@ def missing_numbers(question: str, document_texts: Iterable[str]) -> set[int]:
     return wanted
 
 
-def unmet(question: str, document_texts: Iterable[str]) -> bool:
-    """Whether the document misses a number or a country the question names."""
-    texts = list(document_texts)
-    return bool(missing_numbers(question, texts) or missing_countries(question, texts))
+@dataclass(frozen=True)
+class Names:
+    """The numbers and countries a document names anywhere (title, date, text)."""
+
+    numbers: frozenset[int]
+    countries: frozenset[str]
+
+
+def names_in(document_texts: Iterable[str]) -> Names:
+    """What a document names, read once: the engine keeps it per index version (``Engine.names_of``)."""
+    numbers: set[int] = set()
+    countries: set[str] = set()
+    for text in document_texts:
+        numbers |= numbers_in(text)
+        countries |= countries_in(text)
+    return Names(frozenset(numbers), frozenset(countries))
+
+
+def unmet(question: str, names: Names) -> bool:
+    """Whether the document misses a number or a commission's country the question names."""
+    return not (numbers_in(question) <= names.numbers and commission_countries(question) <= names.countries)
 
 
 def first_meeting_constraints(
     question: str,
     ranked: list[tuple[int, float]],
-    texts_of: Callable[[int], Iterator[str]],
+    names_of: Callable[[int], Names],
     window: float,
     documents: int,
 ) -> int | None:
@@ -104,6 +121,6 @@ def first_meeting_constraints(
     for document, score in ranked[:documents]:
         if best - score > window:
             break
-        if not unmet(question, texts_of(document)):
+        if not unmet(question, names_of(document)):
             return document
     return None

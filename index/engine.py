@@ -20,7 +20,7 @@ import numpy as np
 from index.answering import AnswerConfig, SentenceChoice, answer_margin, choose_sentence
 from index.builder import BuildOptions, ProgressCallback, build, source_stamps
 from index.config import EngineSettings
-from index.constraints import first_meeting_constraints, unmet
+from index.constraints import Names, first_meeting_constraints, names_in, unmet
 from index.embedding.embedder import Embedder, EmbedderConfig
 from index.embedding.factory import create_embedder
 from index.followup import FollowUp, FollowUpConfig, answer_follow_up
@@ -182,7 +182,7 @@ class Engine:
         named = first_meeting_constraints(
             question,
             list(document_scores(snapshot, hits).items()),
-            lambda document: self.texts_of_document(snapshot, document),
+            lambda document: self.names_of(snapshot, document),
             answer.constraint_window,
             answer.constraint_documents,
         )
@@ -224,16 +224,19 @@ class Engine:
         if choice is None:
             return None, float("-inf")
         margin = answer_margin(snapshot, hits, query_vector, answer)
-        if margin >= 0 and unmet(question, self.texts_of(snapshot, choice.hit)):
+        if margin >= 0 and unmet(question, self.names_of(snapshot, int(snapshot.chunk_document[choice.hit.chunk]))):
             # The best document never writes a number the question names (its session, year or
             # figure), or never names one of its countries: it answers a near question, not this one.
             margin = -1.0
         return choice, margin
 
     @staticmethod
-    def texts_of(snapshot: Snapshot, hit: ScoredChunk) -> Iterator[str]:
-        """The hit's document, as text: title and date first, then every chunk."""
-        return Engine.texts_of_document(snapshot, int(snapshot.chunk_document[hit.chunk]))
+    def names_of(snapshot: Snapshot, document: int) -> Names:
+        """The numbers and countries the document names (title, date, text), read once per version."""
+        names = snapshot.document_names.get(document)
+        if names is None:
+            names = snapshot.document_names[document] = names_in(Engine.texts_of_document(snapshot, document))
+        return names
 
     @staticmethod
     def texts_of_document(snapshot: Snapshot, document: int) -> Iterator[str]:

@@ -109,7 +109,7 @@ def choose_document(
         return max(together, key=lambda d: together[d])
     best = max(new_scores, key=lambda d: new_scores[d])
     lead = new_scores[best] - new_scores.get(earlier_document, floor)
-    if lead > config.keep_document or unmet(question, engine.texts_of_document(snapshot, earlier_document)):
+    if lead > config.keep_document or unmet(question, engine.names_of(snapshot, earlier_document)):
         return best  # the new question points elsewhere
     return earlier_document
 
@@ -157,6 +157,6 @@ def answer_follow_up(
     # The session and the countries the new question leaves out are the earlier one's.
     names = numbers_in(question) or commission_countries(question)
     constraints = question if names else f"{follow_up.question} {question}"
-    if margin >= 0 and unmet(constraints, engine.texts_of(snapshot, choice.hit)):
+    if margin >= 0 and unmet(constraints, engine.names_of(snapshot, document)):
         margin = -1.0
     return engine.compose_reply(snapshot, question, hits, choice, margin, k)

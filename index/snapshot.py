@@ -11,12 +11,13 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import faiss
 import numpy as np
 
+from index.constraints import Names
 from index.lexical import BM25Index, Stemmer
 from index.models import DocumentMeta, page_ranges, parse_page_ranges
 from index.store import (
@@ -84,6 +85,9 @@ class Snapshot:
     background: np.ndarray  # vectors of generic sentences, the yardstick for abstaining
     title_vectors: np.ndarray  # document row -> its title's vector (the document's context)
     chunk_language: np.ndarray  # chunk row -> a number naming its document's language (same number, same language)
+    # Document row -> the numbers and countries it names, filled on first use (Engine.names_of): a long
+    # report is read once per version, not at every question that names a session.
+    document_names: dict[int, Names] = field(default_factory=dict)
 
     @property
     def model(self) -> str:

@@ -64,6 +64,18 @@ def test_the_answer_sentence_comes_from_the_report_in_any_language(
     assert reply.answer.text != reply.answer.passage.meta.title  # a headline is context, not the answer
 
 
+def test_a_report_is_read_for_its_numbers_and_countries_once_per_version(engine: Engine) -> None:
+    snapshot = engine.snapshot
+    assert snapshot is not None
+    reply = engine.ask("Каким был товарооборот Азербайджана и Грузии, названный на 6-м заседании межправкомиссии?")
+    assert reply.answer is not None
+    document = [d.path for d in snapshot.documents].index(reply.answer.passage.document)
+    names = snapshot.document_names[document]
+    assert 6 in names.numbers and {"Azerbaijan", "Georgia"} <= names.countries
+    engine.ask("Где прошло 6-е заседание азербайджано-грузинской межправкомиссии?")
+    assert snapshot.document_names[document] is names  # not read again
+
+
 def test_a_headline_is_its_own_sentence_and_a_dateline_joins_the_next(engine: Engine) -> None:
     snapshot = engine.snapshot
     assert snapshot is not None

@@ -19,6 +19,7 @@ questions, above all in different languages, are not on one scale, but this marg
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -39,6 +40,7 @@ class AnswerConfig:
     document_chunks: int = 8  # chunks of the best document whose sentences compete for the answer
     headline_similarity: float = 0.99  # a sentence this close to the title is the headline, last resort only
     type_weight: float = 0.03  # what holding the asked kind of fact (year, number, date, name) earns
+    name_share: float = 0.005  # a word in at most this share of the chunks (or 2 of them) can be a name
     constraint_window: float = 0.1  # a report naming the question's numbers and countries passes better ones
     constraint_documents: int = 10  # ...this close to the best, among this many best documents
 
@@ -112,6 +114,7 @@ def choose_sentence(
     if not hits:
         return None
     kind = asked_type(question)
+    is_rare = partial(snapshot.bm25.is_rare, share=config.name_share, at_least=2)
     document = int(snapshot.chunk_document[hits[0].chunk])
     candidates = [h for h in hits if int(snapshot.chunk_document[h.chunk]) == document][: config.document_chunks]
     best: SentenceChoice | None = None
@@ -132,7 +135,8 @@ def choose_sentence(
         if kind is not None and config.type_weight:
             text = snapshot.chunk_text[hit.chunk]
             spans = (snapshot.sentence_span[row] for row in rows)
-            scores = scores + config.type_weight * np.array([holds(kind, text[a:b], question) for a, b in spans])
+            held = [holds(kind, text[a:b], question, is_rare) for a, b in spans]
+            scores = scores + config.type_weight * np.array(held)
         i = int(np.argmax(scores))
         if best is None or scores[i] > best.score:
             start, end = (int(x) for x in snapshot.sentence_span[rows[i]])

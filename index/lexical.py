@@ -131,6 +131,7 @@ class BM25Index:
         self.title_terms = title_terms
         self.stemmer = stemmer
         self.n_chunks = weights.shape[0]
+        self.chunk_frequency = np.diff(weights.tocsc().indptr)  # term column -> chunks that hold it
 
     @classmethod
     def build(
@@ -184,6 +185,14 @@ class BM25Index:
             columns=words + numbers,
             total_weight=word_weight + unseen_weight + number_weight,
         )
+
+    def is_rare(self, word: str, share: float, at_least: int) -> bool:
+        """Whether the word occurs in at most ``share`` of the chunks (or ``at_least`` of them); unseen is rare."""
+        terms = self.stemmer.terms(word)
+        column = self.vocabulary.get(terms[0]) if terms else None
+        if column is None:
+            return bool(terms)
+        return int(self.chunk_frequency[column]) <= max(at_least, share * self.n_chunks)
 
     def _chunk_scores(self, columns: list[int]) -> tuple[np.ndarray, float]:
         if not columns:

@@ -12,6 +12,7 @@ from index.answering import AnswerConfig, generic_match
 from index.background import BACKGROUND_LANGUAGES
 from index.constraints import first_meeting_constraints, names_in, unmet
 from index.countries import countries_in, missing_countries
+from index.lexical import BM25Index, Stemmer
 from index.ordinals import ordinals_in
 
 
@@ -154,3 +155,18 @@ def test_generic_text_is_taken_in_the_answering_documents_language() -> None:
     assert generic("ru") == pytest.approx(0.5)
     assert generic("kk") == pytest.approx(0.9)
     assert generic("es") == pytest.approx(0.9)  # a language the background lacks: the best of any
+
+
+def test_a_name_is_a_pair_of_capitals_one_of_them_rare_in_the_archive() -> None:
+    chunks = [f"The Intergovernmental Commission met for the {n}th time in Tashkent." for n in range(1, 9)]
+    chunks.append("The meeting was co-chaired by Batyr Atdaev and Roman Sklyar.")
+    lexical = BM25Index.build(chunks, chunks, [], Stemmer())
+
+    def rare(word: str) -> bool:
+        return lexical.is_rare(word, share=0.005, at_least=2)
+
+    assert rare("Atdaev") and rare("Sklyar") and not rare("Commission") and not rare("Intergovernmental")
+    asked = "Who co-chaired the 12th meeting?"
+    assert holds(AnswerType.PERSON, "The meeting was co-chaired by Batyr Atdaev and Roman Sklyar.", asked, rare)
+    # A body's name has the shape of a person's name but occurs everywhere.
+    assert not holds(AnswerType.PERSON, "The sides said the Intergovernmental Commission matters.", asked, rare)

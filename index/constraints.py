@@ -66,18 +66,6 @@ def numbers_in(text: str) -> set[int]:
     return found
 
 
-def missing_numbers(question: str, document_texts: Iterable[str]) -> set[int]:
-    """The question's numbers that none of the document's texts (body, title, date) writes."""
-    wanted = numbers_in(question)
-    if not wanted:
-        return set()
-    for text in document_texts:
-        wanted -= numbers_in(text)
-        if not wanted:
-            break
-    return wanted
-
-
 @dataclass(frozen=True)
 class Names:
     """The numbers and countries a document names anywhere (title, date, text)."""

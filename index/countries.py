@@ -18,7 +18,6 @@ not checked.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 # Country -> word beginnings in ru, en, kk, az, tr, de, as regular-expression fragments matched at a
 # word's start in lower case. Careful with short stems: "türk" alone would take Turkmenistan for Turkey,
@@ -145,13 +144,3 @@ def commission_countries(question: str) -> set[str]:
     """
     named = countries_in(question)
     return named if len(named) >= 2 else set()
-
-
-def missing_countries(question: str, document_texts: Iterable[str]) -> set[str]:
-    """The countries of the question's commission that none of the document's texts (title, body) names."""
-    wanted = commission_countries(question)
-    for text in document_texts:
-        if not wanted:
-            break
-        wanted -= countries_in(text)
-    return wanted

@@ -31,7 +31,7 @@ from index.snapshot import Snapshot
 
 @dataclass(frozen=True)
 class AnswerConfig:
-    abstain_margin: float = 0.03  # answer when the best document stands out from the rest by this much...
+    abstain_margin: float = 0.031  # answer when the best document stands out from the rest by this much...
     topic_margin: float = 0.075  # ...or when it beats generic text in its own language by this much
     yardstick_documents: int = 30  # "the rest": this many next-best documents (or background sentences)
     background_top: int = 10  # generic text: the mean of this many best background sentences

@@ -17,6 +17,8 @@ import numpy as np
 import scipy.sparse as sp
 import snowballstemmer
 
+from index.name_keys import name_keys, names_in, sound_keys
+
 # Letters and digits apart: "22nd", "22-е" and "22-ci" all yield the term "22".
 _WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
 _CYRILLIC = re.compile(r"[а-яё]")
@@ -66,17 +68,18 @@ def is_number(term: str) -> bool:
 class LexicalMatch:
     """One question against every chunk and sentence, words and numbers apart.
 
-    Numbers are the same in every language ("22nd", "22-е", "22-ci"), so they count for any
-    question; words count only as far as the corpus speaks the question's language.
+    Numbers are the same in every language ("22nd", "22-е", "22-ci"), and so are names once keyed by
+    sound ("Shahbazov", "Шахбазов": index.name_keys), so they count for any question; words count only
+    as far as the corpus speaks the question's language.
     """
 
     scores: np.ndarray  # BM25 of the question's words, per chunk
     coverage: float  # share of the question's words the corpus has seen at all
     ceiling: float  # the word score a chunk holding every known question word would reach
-    number_scores: np.ndarray
+    number_scores: np.ndarray  # BM25 of the question's numbers and of its names' sound keys
     number_ceiling: float
     sentence_words: np.ndarray  # per sentence: idf-weighted share of the question's known words it contains
-    sentence_numbers: np.ndarray  # per sentence: the same for numbers
+    sentence_numbers: np.ndarray  # per sentence: the same for numbers and sound keys
     columns: list[int]  # the question's known terms (words and numbers)
     total_weight: float  # their idf, plus the unseen words' at the rarest weight
 
@@ -97,7 +100,7 @@ def _term_rows(texts: list[str], stemmer: Stemmer, vocabulary: dict[str, int], g
     rows = []
     for text in texts:
         tf: dict[int, int] = {}
-        for term in stemmer.terms(text):
+        for term in [*stemmer.terms(text), *name_keys(text)]:
             col = vocabulary.setdefault(term, len(vocabulary)) if grow else vocabulary.get(term)
             if col is not None:
                 tf[col] = tf.get(col, 0) + 1
@@ -164,12 +167,15 @@ class BM25Index:
         terms = set(self.stemmer.terms(question))
         words = [self.vocabulary[t] for t in terms if not is_number(t) and t in self.vocabulary]
         numbers = [self.vocabulary[t] for t in terms if is_number(t) and t in self.vocabulary]
+        keys = [self.vocabulary[t] for t in self._unknown_words_keys(question) if t in self.vocabulary]
         n_words = sum(1 for t in terms if not is_number(t))
         word_scores, word_weight = self._chunk_scores(words)
         # A sentence's share of the question counts unseen words too, at the rarest weight: one
         # known word ("Астане") out of three must not look like a full match.
         unseen_weight = (n_words - len(words)) * float(np.log(1.0 + (self.n_chunks + 0.5) / 0.5))
-        number_scores, number_weight = self._chunk_scores(numbers)
+        # Numbers and names' sound keys read the same in every language: one signal that finds chunks.
+        neutral_scores, neutral_weight = self._chunk_scores(numbers + keys)
+        number_weight = float(self.idf[numbers].sum()) if numbers else 0.0
         # Coverage asks "does the corpus speak the question's language?": the share of its words
         # the corpus has seen at all. An English question over Russian text scores near 0, a
         # Russian one near 1 even when one of its words happens to be absent from a small corpus.
@@ -178,13 +184,27 @@ class BM25Index:
             scores=word_scores,
             coverage=len(words) / n_words if n_words else 0.0,
             ceiling=word_weight * 2.2,
-            number_scores=number_scores,
-            number_ceiling=number_weight * 2.2,
+            number_scores=neutral_scores,
+            number_ceiling=neutral_weight * 2.2,
             sentence_words=self._sentence_share(words, word_weight + unseen_weight),
-            sentence_numbers=self._sentence_share(numbers, number_weight),
+            sentence_numbers=self._sentence_share(numbers + keys, neutral_weight),
+            # What a sentence says beyond its title is read from words and numbers only: a name
+            # restated across scripts is the context (the pair of countries), not what was asked.
             columns=words + numbers,
             total_weight=word_weight + unseen_weight + number_weight,
         )
+
+    def _unknown_words_keys(self, question: str) -> set[str]:
+        """Sound keys of the question's words the corpus has not seen as written: names in another script.
+
+        Words the corpus knows already match as words; keying them too would let "заседание" meet "Astana".
+        """
+        keys: set[str] = set()
+        for word in names_in(question):
+            stems = self.stemmer.terms(word)
+            if stems and not any(stem in self.vocabulary for stem in stems):
+                keys.update(sound_keys(word))
+        return keys
 
     def is_rare(self, word: str, share: float, at_least: int) -> bool:
         """Whether the word occurs in at most ``share`` of the chunks (or ``at_least`` of them); unseen is rare."""

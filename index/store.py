@@ -29,7 +29,7 @@ from index.folders import FolderNotWritable, is_writable
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 4  # bump when the files of a version change; older versions are rebuilt
+FORMAT_VERSION = 5  # bump when the files of a version change; older versions are rebuilt
 MANIFEST = "manifest.json"
 DATABASE = "index.sqlite"
 CHUNK_VECTORS = "chunks.faiss"

@@ -37,10 +37,11 @@ lint format: $(INSTALLED)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# The multilingual archive of ../shared (beside the repository on the team's machines) joins in where it exists.
-ARCHIVE := ../shared/eval/commission-news
+# An archive with questions (a folder holding docs/ and questions.jsonl) joins in when named:
+#   make eval ARCHIVE=path/to/commission-news
+ARCHIVE ?=
 eval: $(INSTALLED)
-	$(BIN)/commission-bot eval $(if $(wildcard $(ARCHIVE)/questions.jsonl),--corpus $(ARCHIVE) --corpus-followups eval/followups-commission-news.jsonl)
+	$(BIN)/commission-bot eval $(if $(ARCHIVE),--corpus $(ARCHIVE) --corpus-followups eval/followups-commission-news.jsonl)
 
 bench: $(INSTALLED)
 	$(BIN)/commission-bot bench

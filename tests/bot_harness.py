@@ -118,3 +118,22 @@ async def sigterm(process: asyncio.subprocess.Process, timeout: float) -> str:
     process.send_signal(signal.SIGTERM)
     _, stderr = await asyncio.wait_for(process.communicate(), timeout)
     return stderr.decode()
+
+
+# What /reindex shows, in order. Progress is coalesced to the latest state, so a stage that passed
+# quickly may never be shown; what is shown must never go back a stage, and must end with the summary.
+REINDEX_STAGES = (
+    "читаю документы",
+    "обрабатываю новый текст",
+    "сохраняю индекс",
+    "включаю обновлённый",
+    "Индекс обновлён",
+)
+
+
+def assert_reindex_stages_in_order(shown: list[str]) -> None:
+    order = [
+        next(i for i, s in enumerate(REINDEX_STAGES) if s in t) for t in shown if any(s in t for s in REINDEX_STAGES)
+    ]
+    assert order == sorted(order), shown
+    assert order and order[-1] == len(REINDEX_STAGES) - 1, shown

@@ -8,7 +8,7 @@ import tempfile
 from bot.document_views import DocAction, doc_key
 from index.metadata import read_sidecar
 from tests.archive_helpers import ask, button, latest_text, reply_with_button, sent_to, wait_text
-from tests.bot_harness import ADMIN, STAFF, running_bot
+from tests.bot_harness import ADMIN, STAFF, assert_reindex_stages_in_order, running_bot
 from tests.conftest import FIXTURES, FakeEmbedder
 from tests.fake_telegram import FakeTelegram, callback_query, document_message, private_message
 
@@ -198,16 +198,7 @@ async def test_reindex_progress_under_flood_control_ends_with_the_summary(docume
             assert not later or later[0].at - refusal.at >= 0.9
         assert latest_text(fake, ADMIN, status_id) == final  # the summary is the last state shown
         shown = [c.params["text"] for c in edits if not c.method.startswith("!")]
-        # Coalescing may skip a stage that passed quickly, but what is shown never goes back a stage.
-        stages = [
-            "читаю документы",
-            "обрабатываю новый текст",
-            "сохраняю индекс",
-            "включаю обновлённый",
-            "Индекс обновлён",
-        ]
-        order = [next(i for i, stage in enumerate(stages) if stage in t) for t in shown if any(s in t for s in stages)]
-        assert order == sorted(order) and order[-1] == len(stages) - 1
+        assert_reindex_stages_in_order(shown)
         assert any("▓" in t and " %" in t for t in shown)
         assert not any("0 из 0" in t or "векторизация" in t for t in shown)
         assert "Добавлено: 30" in final and "+ report-09.txt" in final and "…и ещё 20" in final

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot_harness import ADMIN, OUTSIDER, STAFF, running_bot
+from tests.bot_harness import ADMIN, OUTSIDER, STAFF, assert_reindex_stages_in_order, running_bot
 from tests.conftest import SEED_DOCUMENTS
 from tests.fake_telegram import document_message, group_message, inline_query, private_message
 
@@ -100,7 +100,7 @@ async def test_admin_reindex_with_progress_while_questions_are_answered(docs, tm
         )
         edits = [c for c in fake.calls_to("editMessageText")]
         assert len(edits) >= 3  # progress edits, then the summary
-        assert any("обрабатываю новый текст" in c.params["text"] for c in edits)
+        assert_reindex_stages_in_order([c.params["text"] for c in edits])
         final = edits[-1].params["text"]
         assert "Индекс обновлён" in final and "Добавлено: 0" in final and "Документов: 41" in final
         answer = next(c for c in fake.calls_to("sendMessage") if int(c.params["chat_id"]) == STAFF)

@@ -37,7 +37,8 @@ class AnswerConfig:
     background_top: int = 10  # generic text: the mean of this many best background sentences
     context_weight: float = 0.5  # how much restating the document's title costs a sentence
     asked_weight: float = 0.1  # how much holding the question's terms that the title lacks earns it
-    document_chunks: int = 8  # chunks of the best document whose sentences compete for the answer
+    document_chunks: int = 8  # chunks of the best document whose sentences compete for the answer...
+    document_read: int = 256  # ...chosen among this many of its chunks (all of a report), found by a signal or not
     headline_similarity: float = 0.99  # a sentence this close to the title is the headline, last resort only
     type_weight: float = 0.03  # what holding the asked kind of fact (year, number, date, name) earns
     name_share: float = 0.005  # a word in at most this share of the chunks (or 2 of them) can be a name

@@ -6,7 +6,10 @@ A session ordinal, a year or an amount is written with the same digits in every 
 "6th", "6-cı", "6. Sitzung"), so a document that never writes the question's number (in its text,
 title or date) is not the one that answers, and the engine says so instead of answering about the
 9th session. Roman numerals ("XII отырысы") and ordinal words ("десятая сессия", :mod:`index.ordinals`)
-count as the number they write.
+count as the number they write. A report dated in full (17.01.2009, 2009-01-17) also names the years
+next to its date: "last year's trade" and "the next session will be held next year" are written without
+digits in every language, and a question asking about 2008 must not be refused by a report of January
+2009 that says "last year".
 
 The countries of the commission a question names (two or more, :mod:`index.countries`) are checked the
 same way. Both also choose between close candidates: the 13th session of the German–Uzbek commission is
@@ -27,6 +30,8 @@ _DIGITS = re.compile(r"\d+")
 # Two or more capital Roman digits standing alone: "XII", "IV"; a lone "I" or "V" is too often a word.
 _ROMAN = re.compile(r"\b[IVXLC]{2,7}\b")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+# A full date in digits, day first or ISO: the forms news reports and their sidecars are dated in.
+_FULL_DATE = re.compile(r"\b\d{1,2}[./]\d{1,2}[./]((?:19|20)\d\d)\b|\b((?:19|20)\d\d)-\d\d-\d\d\b")
 
 
 def roman_value(numeral: str) -> int | None:
@@ -74,12 +79,22 @@ class Names:
     countries: frozenset[str]
 
 
+def dated_years(text: str) -> set[int]:
+    """The years of the full dates a text writes ("17.01.2009", "2009-01-17"), not of bare years."""
+    return {int(match.group(1) or match.group(2)) for match in _FULL_DATE.finditer(text)}
+
+
 def names_in(document_texts: Iterable[str]) -> Names:
-    """What a document names, read once: the engine keeps it per index version (``Engine.names_of``)."""
+    """What a document names, read once: the engine keeps it per index version (``Engine.names_of``).
+
+    Its numbers include the years before and after each full date it writes: relative years ("last
+    year", "в следующем году", "keçən il") are how reports name them, in any language.
+    """
     numbers: set[int] = set()
     countries: set[str] = set()
     for text in document_texts:
         numbers |= numbers_in(text)
+        numbers |= {year + step for year in dated_years(text) for step in (-1, 1)}
         countries |= countries_in(text)
     return Names(frozenset(numbers), frozenset(countries))
 

@@ -27,7 +27,16 @@ from index.followup import FollowUp, FollowUpConfig, answer_follow_up
 from index.lexical import Stemmer
 from index.models import Answer, BuildReport, Passage, Reply
 from index.readers import OcrSettings
-from index.retrieval import QuestionSignals, RetrievalConfig, ScoredChunk, document_scores, first_from, retrieve
+from index.retrieval import (
+    QuestionSignals,
+    RetrievalConfig,
+    ScoredChunk,
+    document_scores,
+    find_candidates,
+    first_from,
+    score_candidates,
+    unscored_chunks,
+)
 from index.snapshot import Snapshot, faiss_kind, load_snapshot, use_one_search_thread
 from index.splitter import SplitterConfig
 from index.store import CorruptIndex, VersionStore
@@ -174,7 +183,8 @@ class Engine:
         # Every candidate: the best document's other chunks compete for the answer sentence, and the
         # documents behind it are the yardstick it must stand out from.
         config = retrieval or self.config.retrieval
-        hits, signals = retrieve(snapshot, query_vector, question, None, config)
+        found = find_candidates(snapshot, query_vector, question, config)
+        hits = score_candidates(snapshot, found, config)
         # The question's numbers and countries choose between close reports: another pair's session
         # of the same number, or another session of the same pair, comes first too often across
         # languages (index.constraints).
@@ -188,7 +198,15 @@ class Engine:
         )
         if named is not None:
             hits = first_from(snapshot, hits, named)
-        return hits, signals
+        if hits:
+            # The answer may stand in a chunk of the best document that no signal proposed (a short
+            # sentence naming the co-chairs, between two long ones about the session): every chunk
+            # of that document competes for the answer sentence.
+            document = int(snapshot.chunk_document[hits[0].chunk])
+            unscored = unscored_chunks(snapshot, found, document, answer.document_read)
+            if unscored:
+                hits = first_from(snapshot, score_candidates(snapshot, found.with_chunks(unscored), config), document)
+        return hits, found.signals
 
     def compose_reply(
         self,

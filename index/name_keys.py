@@ -11,13 +11,30 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 from anyascii import anyascii
 
+
+def _character_class(belongs: Callable[[str], bool]) -> str:
+    """A regex character class body for the Basic Multilingual Plane's characters that belong, as ranges."""
+    runs: list[tuple[int, int]] = []
+    for code in range(0x10000):
+        if belongs(chr(code)):
+            if runs and runs[-1][1] == code - 1:
+                runs[-1] = (runs[-1][0], code)
+            else:
+                runs.append((code, code))
+    return "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in runs)
+
+
 # Letters with their combining marks: Devanagari and Thai vowels are marks, which "\w" does not match.
-_MARKS = "".join(re.escape(chr(c)) for c in range(0x300, 0x10000) if unicodedata.category(chr(c)).startswith("M"))
-_WORD = re.compile(rf"(?:[^\W\d_]|[{_MARKS}])+")
+_MARKS = _character_class(lambda char: unicodedata.category(char).startswith("M"))
+# A word that can be a name starts with a capital or with a letter of a script without case; the
+# lower-case words (most of any text) are never visited, which keeps every build's pass over the chunks short.
+_NAME_START = _character_class(lambda char: char.isalpha() and not char.islower())
+_NAME_WORD = re.compile(rf"(?<![^\W\d_{_MARKS}])[{_NAME_START}](?:[^\W\d_]|[{_MARKS}])*")
 
 # Two-letter spellings of one sound first (Greek "mp"/"nt" begin words spelt b/d in other scripts).
 _DIGRAPHS = (
@@ -74,9 +91,12 @@ def _has_case(word: str) -> bool:
 def names_in(text: str) -> list[str]:
     """Capitalised words that do not open a sentence; in a script without case, every word."""
     names = []
-    for match in _WORD.finditer(text):
+    for match in _NAME_WORD.finditer(text):
         word = match.group()
-        if not _has_case(word) or (word[0].isupper() and not _starts_sentence(text, match.start())):
+        if word[0].isupper():
+            if not _starts_sentence(text, match.start()):
+                names.append(word)
+        elif not _has_case(word):
             names.append(word)
     return names
 

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from index.lexical import LexicalMatch
 from index.snapshot import Snapshot
 
 
@@ -78,39 +79,56 @@ def _reconstruct(index, ids: np.ndarray) -> np.ndarray:
     return index.reconstruct_batch(ids.astype(np.int64))
 
 
-def retrieve(
+@dataclass(frozen=True)
+class Candidates:
+    """What one question found: the chunks any signal proposed, and the signals to score them with."""
+
+    question: str
+    query: np.ndarray  # the question's vector, shape (1, d)
+    lexical: LexicalMatch
+    signals: QuestionSignals
+    chunks: frozenset[int]
+
+    def with_chunks(self, chunks: Iterable[int]) -> Candidates:
+        return replace(self, chunks=self.chunks | frozenset(int(i) for i in chunks))
+
+
+def find_candidates(
     snapshot: Snapshot,
     query_vector: np.ndarray,
     question: str,
-    k: int | None,
     config: RetrievalConfig,
     extra_chunks: Iterable[int] = (),
-) -> tuple[list[ScoredChunk], QuestionSignals]:
-    """Chunks found by any signal (and ``extra_chunks``, always scored), best first."""
+) -> Candidates:
+    """The chunks the dense, lexical and number signals propose (and ``extra_chunks``)."""
     n = snapshot.n_chunks
     lexical = snapshot.bm25.search(question)
     weight = {"hybrid": config.lexical_weight * lexical_gate(lexical.coverage, config), "dense": 0.0}
     signals = QuestionSignals(weight.get(config.mode, 1.0), 0.0 if config.mode == "dense" else config.number_weight)
-    if n == 0:
-        return [], signals
     query = np.ascontiguousarray(query_vector.reshape(1, -1), dtype=np.float32)
+    candidates: set[int] = set(int(i) for i in extra_chunks)
+    if n == 0:
+        return Candidates(question, query, lexical, signals, frozenset())
     c = min(n, config.candidates)
-    _, chunk_ids = snapshot.chunk_vectors.search(query, c)
-    n_sent = snapshot.sentence_vectors.ntotal
-    _, sentence_ids = snapshot.sentence_vectors.search(query, min(n_sent, 2 * config.candidates))
-    candidates: set[int] = set()
     if config.mode != "lexical":
+        _, chunk_ids = snapshot.chunk_vectors.search(query, c)
+        n_sent = snapshot.sentence_vectors.ntotal
+        _, sentence_ids = snapshot.sentence_vectors.search(query, min(n_sent, 2 * config.candidates))
         candidates.update(chunk_ids[0][chunk_ids[0] >= 0].tolist())
         candidates.update(snapshot.sentence_chunk[sentence_ids[0][sentence_ids[0] >= 0]].tolist())
     for weight, scores in ((signals.lexical_weight, lexical.scores), (signals.number_weight, lexical.number_scores)):
         if weight > 0:
             top = np.argpartition(-scores, c - 1)[:c] if n > c else np.arange(n)
             candidates.update(int(i) for i in top if scores[i] > 0)
-    candidates.update(int(i) for i in extra_chunks)
-    if not candidates:
-        return [], signals
+    return Candidates(question, query, lexical, signals, frozenset(candidates))
 
-    chunk_rows = np.fromiter(sorted(candidates), dtype=np.int64)
+
+def score_candidates(snapshot: Snapshot, found: Candidates, config: RetrievalConfig) -> list[ScoredChunk]:
+    """Every candidate chunk scored by the fused signals, best first."""
+    if not found.chunks:
+        return []
+    query, lexical, signals = found.query, found.lexical, found.signals
+    chunk_rows = np.fromiter(sorted(found.chunks), dtype=np.int64)
     chunk_cos = _reconstruct(snapshot.chunk_vectors, chunk_rows) @ query[0]
     ranges = [snapshot.sentences_of(int(i)) for i in chunk_rows]
     sentence_rows = np.fromiter((s for r in ranges for s in r), dtype=np.int64)
@@ -144,7 +162,31 @@ def retrieve(
         score = float(lexical_score[i]) + (0.0 if config.mode == "lexical" else dense)
         scored.append(ScoredChunk(int(row), score, sentences, sentence_context[a:b], sentence_asked[a:b]))
     scored.sort(key=lambda s: -s.score)
-    return (scored if k is None else scored[:k]), signals
+    return scored
+
+
+def retrieve(
+    snapshot: Snapshot,
+    query_vector: np.ndarray,
+    question: str,
+    k: int | None,
+    config: RetrievalConfig,
+    extra_chunks: Iterable[int] = (),
+) -> tuple[list[ScoredChunk], QuestionSignals]:
+    """Chunks found by any signal (and ``extra_chunks``, always scored), best first."""
+    found = find_candidates(snapshot, query_vector, question, config, extra_chunks)
+    scored = score_candidates(snapshot, found, config)
+    return (scored if k is None else scored[:k]), found.signals
+
+
+def unscored_chunks(snapshot: Snapshot, found: Candidates, document: int, limit: int) -> list[int]:
+    """The document's chunks no signal proposed, the closest to the question first, at most ``limit``."""
+    rows = np.flatnonzero(snapshot.chunk_document == document)
+    rows = rows[~np.isin(rows, np.fromiter(found.chunks, dtype=np.int64, count=len(found.chunks)))]
+    if len(rows) > limit:
+        closeness = _reconstruct(snapshot.chunk_vectors, rows) @ found.query[0]
+        rows = rows[np.argsort(-closeness, kind="stable")[:limit]]
+    return rows.tolist()
 
 
 def document_scores(snapshot: Snapshot, hits: Iterable[ScoredChunk]) -> dict[int, float]:

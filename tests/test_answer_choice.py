@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from types import SimpleNamespace
 
 import numpy as np
@@ -95,6 +96,17 @@ def test_a_report_of_another_pair_of_countries_is_a_near_miss() -> None:
     assert not unmet("Which German city hosts the fair?", fair)
 
 
+def test_a_dated_report_names_last_and_next_year_without_digits() -> None:
+    report = ["17.01.2009 За 10 месяцев прошлого года товарооборот России и Узбекистана составил $2 млрд."]
+    question = "Какой товарооборот России и Узбекистана за 10 месяцев 2008 года назвали на МПК?"
+    assert not unmet(question, names_in(report))  # "прошлого года" of a report dated January 2009
+    assert not unmet(question.replace("2008", "2010"), names_in(report))  # "next year" is named the same way
+    assert unmet(question.replace("2008", "2005"), names_in(report))
+    # A year written on its own is a fact of the text, not its date: 2009 alone says nothing of 2008.
+    assert unmet(question, names_in(["В 2009 году товарооборот России и Узбекистана вырос."]))
+    assert not unmet(question, names_in(["Russia–Uzbekistan trade in 10 months", "2009-01-17"]))  # the sidecar's date
+
+
 def test_the_best_report_naming_the_questions_session_and_countries_comes_first() -> None:
     texts = {
         0: ["13th German–Uzbek commission"],
@@ -173,3 +185,26 @@ def test_a_name_is_a_pair_of_capitals_one_of_them_rare_in_the_archive() -> None:
     assert holds(AnswerType.PERSON, "The meeting was co-chaired by Batyr Atdaev and Roman Sklyar.", asked, rare)
     # A body's name has the shape of a person's name but occurs everywhere.
     assert not holds(AnswerType.PERSON, "The sides said the Intergovernmental Commission matters.", asked, rare)
+
+
+def test_the_answer_may_stand_in_a_chunk_no_signal_proposed(make_engine, tmp_path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "session.txt").write_text(
+        "The tenth session of the commission was held in Astana.\n\n"
+        "The delegations toured a new logistics centre on the outskirts of the city.\n\n"
+        "Batyr Atdaev co-chaired it.\n\n"
+        "The next meeting will take place in the spring.",
+        encoding="utf-8",
+    )
+    (folder / "session.txt.meta.yaml").write_text('title: "The tenth session of the commission in Astana"\n')
+    (folder / "other.txt").write_text("Sessions of the commission took place in Astana before.", encoding="utf-8")
+    engine = make_engine(folder, chunk_max_chars=90)
+    engine.build()
+    # One candidate per signal: the dense and lexical searches propose the session's opening chunk
+    # and the other report's sentence, never the short sentence that names the co-chair.
+    engine.config.retrieval = replace(engine.config.retrieval, candidates=1)
+    reply = engine.ask("Who co-chaired the tenth session of the commission in Astana?")
+    assert reply.answer is not None
+    assert reply.answer.passage.document.endswith("session.txt")
+    assert "Batyr Atdaev" in reply.answer.text

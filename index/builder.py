@@ -15,6 +15,7 @@ short sentences need no long attention and little padding.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import time
 from collections.abc import Callable
@@ -26,7 +27,7 @@ import numpy as np
 from index.background import BACKGROUND_SENTENCES
 from index.embedding.embedder import Embedder
 from index.language_id import detect_language
-from index.lexical import BM25Index, Stemmer
+from index.lexical import BM25Index, Stemmer, words_outside
 from index.loader import DocumentFile, list_document_files, parse_document, read_raw
 from index.models import BuildReport, SkippedFile
 from index.readers import OcrPending, OcrService, OcrSettings, UnreadableDocument
@@ -143,6 +144,14 @@ def _splitter_stamp(config: SplitterConfig) -> dict:
     return {"max_chars": config.max_chars, "version": SPLITTER_VERSION}
 
 
+def chunk_sentence_rows(chunks: list[ChunkRecord]) -> list[range] | None:
+    """Each chunk's rows among all sentences, if every chunk's words lie in its sentences (else None)."""
+    if any(words_outside(c.text, [(a, b) for a, b, _ in c.sentences]) for c in chunks):
+        return None
+    bounds = list(itertools.accumulate((len(c.sentences) for c in chunks), initial=0))
+    return [range(a, b) for a, b in itertools.pairwise(bounds)]
+
+
 def build(
     store: VersionStore,
     embedder: Embedder,
@@ -199,7 +208,10 @@ def build(
         write_vectors(staged.path, chunk_matrix, sentence_matrix, dim)
         sentence_texts = [c.text[a:b] for c in chunks for a, b, _ in c.sentences]
         titles = [d.meta.title for d in documents]
-        BM25Index.build([c.text for c in chunks], sentence_texts, titles, stemmer).save(staged.path)
+        lexical = BM25Index.build(
+            [c.text for c in chunks], sentence_texts, titles, stemmer, chunk_sentence_rows(chunks)
+        )
+        lexical.save(staged.path)
         np.save(staged.path / "background.npy", sentences_pool.matrix(background_hashes, dim))
         np.save(staged.path / TITLE_VECTORS, sentences_pool.matrix(title_hashes, dim))
         progress("writing", 2, 3)

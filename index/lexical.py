@@ -108,6 +108,24 @@ def _term_rows(texts: list[str], stemmer: Stemmer, vocabulary: dict[str, int], g
     return rows
 
 
+def _summed_rows(parts: list[dict[int, int]], groups: list[range]) -> list[dict[int, int]]:
+    """One row per group: the term counts of its parts added up."""
+    rows = []
+    for group in groups:
+        tf: dict[int, int] = {}
+        for part in group:
+            for col, count in parts[part].items():
+                tf[col] = tf.get(col, 0) + count
+        rows.append(tf)
+    return rows
+
+
+def words_outside(text: str, spans: list[tuple[int, int]]) -> bool:
+    """Whether the text has a letter or digit outside the given spans (its sentences)."""
+    edges = [0, *(x for span in sorted(spans) for x in span), len(text)]
+    return any(_WORD.search(text, a, b) for a, b in zip(edges[::2], edges[1::2], strict=True) if b > a)
+
+
 def _matrix(rows: list[dict[int, int]], n_cols: int, binary: bool = False) -> sp.csr_matrix:
     r = [i for i, tf in enumerate(rows) for _ in tf]
     c = [col for tf in rows for col in tf]
@@ -143,12 +161,22 @@ class BM25Index:
         sentences: list[str],
         titles: list[str],
         stemmer: Stemmer,
+        chunk_sentences: list[range] | None = None,
         k1: float = 1.2,
         b: float = 0.75,
     ) -> BM25Index:
+        """``chunk_sentences``: each chunk's rows in ``sentences`` when its words are exactly theirs.
+
+        Then a chunk's terms are its sentences' terms added up, and no text is read twice (the
+        lexical index is rebuilt whole at every build, incremental ones included).
+        """
         vocabulary: dict[str, int] = {}
-        chunk_rows = _term_rows(chunks, stemmer, vocabulary, grow=True)
-        sentence_rows = _term_rows(sentences, stemmer, vocabulary, grow=False)
+        if chunk_sentences is None:
+            chunk_rows = _term_rows(chunks, stemmer, vocabulary, grow=True)
+            sentence_rows = _term_rows(sentences, stemmer, vocabulary, grow=False)
+        else:
+            sentence_rows = _term_rows(sentences, stemmer, vocabulary, grow=True)
+            chunk_rows = _summed_rows(sentence_rows, chunk_sentences)
         title_rows = _term_rows(titles, stemmer, vocabulary, grow=False)
         tf = _matrix(chunk_rows, len(vocabulary)).tocoo()
         n = max(len(chunks), 1)

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index.lexical import BM25Index, Stemmer, words_outside
 from index.store import BuildInProgress
 from tests.conftest import FIXTURES, FakeEmbedder
 
@@ -186,3 +187,37 @@ def test_a_missing_documents_folder_never_empties_the_index(documents: Path, mak
     with pytest.raises(MissingDocumentsFolder, match="documents folder not found"):
         mistyped.build()
     assert mistyped.load().version == "v000001" and len(mistyped.snapshot.documents) == 1
+
+
+def test_the_lexical_index_holds_each_chunks_words_read_once(folder: Path, make_engine) -> None:
+    # A chunk's terms are its sentences' terms added up (no text read twice): the same BM25 weights as
+    # reading every chunk's text again, which is what a question's words are matched against.
+    engine = make_engine(folder)
+    engine.build()
+    snapshot = engine.snapshot
+    sentences = [
+        snapshot.chunk_text[int(snapshot.sentence_chunk[i])][int(a) : int(b)]
+        for i, (a, b) in enumerate(snapshot.sentence_span)
+    ]
+    titles = [d.meta.title for d in snapshot.documents]
+    reread = BM25Index.build(list(snapshot.chunk_text), sentences, titles, Stemmer())
+    built = snapshot.bm25
+
+    def weights(index: BM25Index, chunk: int) -> dict[str, float]:
+        terms = {col: term for term, col in index.vocabulary.items()}
+        row = index.weights.tocsr()[chunk]
+        return {terms[col]: round(float(w), 4) for col, w in zip(row.indices, row.data, strict=True)}
+
+    assert snapshot.n_chunks > 5
+    for chunk in range(snapshot.n_chunks):
+        assert weights(built, chunk) == weights(reread, chunk)
+    assert engine.ask("Экспорт пшеницы из Казахстана в Азербайджан").passages[0].document == "agriculture-cp1251.txt"
+
+
+@pytest.mark.parametrize(
+    ("spans", "outside"),
+    [([(0, 12), (13, 30)], False), ([(0, 12)], True), ([], True), ([(13, 30), (0, 12)], False)],
+)
+def test_words_outside_the_sentences_are_noticed(spans: list[tuple[int, int]], outside: bool) -> None:
+    text = "First words. Second sentence!"
+    assert words_outside(text + " ", spans) is outside

@@ -9,7 +9,9 @@ title or date) is not the one that answers, and the engine says so instead of an
 count as the number they write. A report dated in full (17.01.2009, 2009-01-17) also names the years
 next to its date: "last year's trade" and "the next session will be held next year" are written without
 digits in every language, and a question asking about 2008 must not be refused by a report of January
-2009 that says "last year".
+2009 that says "last year". A session the question writes as an ordinal ("19th", "19-й", "19-cu", "19.
+Sitzung") must be a number the report writes on its own, not the end of a range or a day of a date: a
+report of talks held "14-19 November" does not name a 19th meeting.
 
 The countries of the commission a question names (two or more, :mod:`index.countries`) are checked the
 same way. Both also choose between close candidates: the 13th session of the German–Uzbek commission is
@@ -32,6 +34,13 @@ _ROMAN = re.compile(r"\b[IVXLC]{2,7}\b")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 # A full date in digits, day first or ISO: the forms news reports and their sidecars are dated in.
 _FULL_DATE = re.compile(r"\b\d{1,2}[./]\d{1,2}[./]((?:19|20)\d\d)\b|\b((?:19|20)\d\d)-\d\d-\d\d\b")
+# Numbers that are not a count or an ordinal of their own: both ends of a range, any date in digits.
+_RANGE_OR_DATE = re.compile(r"\d+\s*[-–—]\s*\d+|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{4}-\d\d-\d\d\b")
+# An ordinal in digits, as the staff's languages mark it: "19th", "19-й", "19-cu", "19-отырысы", "19.
+# Sitzung", "19'uncu". Sessions run below 1000; a marked year ("2019-cu il") is a year, not a session.
+_MARKED_ORDINAL = re.compile(
+    r"(?<![\d.,])(\d{1,3})(?:-[^\W\d_]+|(?:st|nd|rd|th)\b|\.(?=[ \t]*[^\W\d_])|['’][^\W\d_]+)", re.I
+)
 
 
 def roman_value(numeral: str) -> int | None:
@@ -77,6 +86,7 @@ class Names:
 
     numbers: frozenset[int]
     countries: frozenset[str]
+    lone_numbers: frozenset[int]  # written on their own: not an end of a range ("14-19"), not in a date
 
 
 def dated_years(text: str) -> set[int]:
@@ -91,17 +101,34 @@ def names_in(document_texts: Iterable[str]) -> Names:
     year", "в следующем году", "keçən il") are how reports name them, in any language.
     """
     numbers: set[int] = set()
+    lone: set[int] = set()
     countries: set[str] = set()
     for text in document_texts:
         numbers |= numbers_in(text)
         numbers |= {year + step for year in dated_years(text) for step in (-1, 1)}
+        lone |= numbers_in(_RANGE_OR_DATE.sub(" ", text))
         countries |= countries_in(text)
-    return Names(frozenset(numbers), frozenset(countries))
+    return Names(frozenset(numbers), frozenset(countries), frozenset(lone))
+
+
+def ordinals_asked(question: str) -> set[int]:
+    """The numbers a question writes as ordinals: marked digits, Roman numerals, words (below 1000)."""
+    found = {int(match.group(1)) for match in _MARKED_ORDINAL.finditer(question)}
+    found.update(v for v in (roman_value(r) for r in _ROMAN.findall(question)) if v is not None)
+    found.update(ordinals_in(question))
+    return {n for n in found if n < 1000}
 
 
 def unmet(question: str, names: Names) -> bool:
-    """Whether the document misses a number or a commission's country the question names."""
-    return not (numbers_in(question) <= names.numbers and commission_countries(question) <= names.countries)
+    """Whether the document misses a number or a commission's country the question names.
+
+    A number the question writes as an ordinal (a session) must be one the document writes on its own.
+    """
+    return not (
+        numbers_in(question) <= names.numbers
+        and ordinals_asked(question) <= names.lone_numbers
+        and commission_countries(question) <= names.countries
+    )
 
 
 def first_meeting_constraints(

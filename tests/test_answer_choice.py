@@ -11,7 +11,7 @@ import pytest
 from index.answer_types import AnswerType, asked_type, holds
 from index.answering import AnswerConfig, generic_match
 from index.background import BACKGROUND_LANGUAGES
-from index.constraints import first_meeting_constraints, names_in, unmet
+from index.constraints import first_meeting_constraints, names_in, ordinals_asked, unmet
 from index.countries import commission_countries, countries_in
 from index.lexical import BM25Index, Stemmer
 from index.ordinals import ordinals_in
@@ -208,3 +208,19 @@ def test_the_answer_may_stand_in_a_chunk_no_signal_proposed(make_engine, tmp_pat
     assert reply.answer is not None
     assert reply.answer.passage.document.endswith("session.txt")
     assert "Batyr Atdaev" in reply.answer.text
+
+
+def test_a_session_asked_as_an_ordinal_is_not_the_end_of_a_range_or_a_day() -> None:
+    talks = names_in(["Kazakh and Uzbek delegations met on 14-19 November in Tashkent, Kazakhstan and Uzbekistan."])
+    question = "When was the 19th meeting of the Kazakhstan–Uzbekistan intergovernmental commission held?"
+    assert unmet(question, talks)  # 19 is only the last day of the talks
+    assert unmet(question, names_in(["Kazakhstan and Uzbekistan signed the plan on 19.11.2019."]))
+    session = ["Kazakhstan and Uzbekistan: the 19th meeting of the commission was held on 14-19 November."]
+    assert not unmet(question, names_in(session))
+    assert not unmet(question, names_in(["XIX заседание казахстанско-узбекской комиссии"]))
+    assert not unmet(question, names_in(["Девятнадцатое заседание казахстанско-узбекской комиссии"]))
+    for asked in ("19-е заседание", "19-cu iclas", "19. Sitzung", "19-отырысы", "19'uncu toplantı", "XIX сессия"):
+        assert ordinals_asked(asked) == {19}, asked
+    # A count is not an ordinal: "19 November" and "a 2019 plan" ask for numbers, which may stand anywhere.
+    assert ordinals_asked("What was signed on 19 November 2019-cu il?") == set()
+    assert not unmet("What did Kazakhstan and Uzbekistan sign on 19 November?", talks)

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from enum import Enum
 
-from index.constraints import numbers_in
+from index.constraints import asked_in, numbers_in
 
 
 class AnswerType(Enum):
@@ -111,7 +111,7 @@ def holds(kind: AnswerType, sentence: str, question: str, is_rare: Callable[[str
     ``is_rare`` tells a name from a body's or an event's name: "Batyr Atdaev" occurs in a report or
     two, "Intergovernmental Commission" in every one (the engine asks its lexical index).
     """
-    new_numbers = numbers_in(sentence) - numbers_in(question)
+    new_numbers = numbers_in(sentence) - asked_in(question).numbers
     if kind is AnswerType.YEAR:
         return any(1900 <= n <= 2100 for n in new_numbers)
     if kind is AnswerType.NUMBER:

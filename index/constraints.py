@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from index.countries import commission_countries, countries_in
 from index.ordinals import ordinals_in
@@ -119,15 +120,31 @@ def ordinals_asked(question: str) -> set[int]:
     return {n for n in found if n < 1000}
 
 
+@dataclass(frozen=True)
+class Asked:
+    """What a question names that its answer must hold (:func:`asked_in`)."""
+
+    numbers: frozenset[int]
+    ordinals: frozenset[int]
+    countries: frozenset[str]
+
+
+@lru_cache(maxsize=1024)
+def asked_in(question: str) -> Asked:
+    """Read once per question: the re-ranking checks up to ten reports and the refusal one more."""
+    return Asked(
+        frozenset(numbers_in(question)), frozenset(ordinals_asked(question)), frozenset(commission_countries(question))
+    )
+
+
 def unmet(question: str, names: Names) -> bool:
     """Whether the document misses a number or a commission's country the question names.
 
     A number the question writes as an ordinal (a session) must be one the document writes on its own.
     """
+    asked = asked_in(question)
     return not (
-        numbers_in(question) <= names.numbers
-        and ordinals_asked(question) <= names.lone_numbers
-        and commission_countries(question) <= names.countries
+        asked.numbers <= names.numbers and asked.ordinals <= names.lone_numbers and asked.countries <= names.countries
     )
 
 
@@ -145,7 +162,8 @@ def first_meeting_constraints(
     question however it names the session and the countries. None when the question names neither
     numbers nor countries, or none of the close documents names them all.
     """
-    if not ranked or not (numbers_in(question) or commission_countries(question)):
+    asked = asked_in(question)
+    if not ranked or not (asked.numbers or asked.countries):
         return None
     best = ranked[0][1]
     for document, score in ranked[:documents]:

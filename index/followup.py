@@ -33,8 +33,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from index.answering import AnswerConfig, answer_margin, choose_sentence
-from index.constraints import numbers_in, unmet
-from index.countries import commission_countries
+from index.constraints import asked_in, unmet
 from index.models import Reply
 from index.retrieval import document_scores, first_from, retrieve
 from index.snapshot import Snapshot
@@ -155,8 +154,8 @@ def answer_follow_up(
     else:
         margin = answer_margin(snapshot, hits, vector, answering)
     # The session and the countries the new question leaves out are the earlier one's.
-    names = numbers_in(question) or commission_countries(question)
-    constraints = question if names else f"{follow_up.question} {question}"
+    asked = asked_in(question)
+    constraints = question if asked.numbers or asked.countries else f"{follow_up.question} {question}"
     if margin >= 0 and unmet(constraints, engine.names_of(snapshot, document)):
         margin = -1.0
     return engine.compose_reply(snapshot, question, hits, choice, margin, k)

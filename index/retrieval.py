@@ -83,7 +83,6 @@ def _reconstruct(index, ids: np.ndarray) -> np.ndarray:
 class Candidates:
     """What one question found: the chunks any signal proposed, and the signals to score them with."""
 
-    question: str
     query: np.ndarray  # the question's vector, shape (1, d)
     lexical: LexicalMatch
     signals: QuestionSignals
@@ -108,7 +107,7 @@ def find_candidates(
     query = np.ascontiguousarray(query_vector.reshape(1, -1), dtype=np.float32)
     candidates: set[int] = set(int(i) for i in extra_chunks)
     if n == 0:
-        return Candidates(question, query, lexical, signals, frozenset())
+        return Candidates(query, lexical, signals, frozenset())
     c = min(n, config.candidates)
     if config.mode != "lexical":
         _, chunk_ids = snapshot.chunk_vectors.search(query, c)
@@ -120,7 +119,7 @@ def find_candidates(
         if weight > 0:
             top = np.argpartition(-scores, c - 1)[:c] if n > c else np.arange(n)
             candidates.update(int(i) for i in top if scores[i] > 0)
-    return Candidates(question, query, lexical, signals, frozenset(candidates))
+    return Candidates(query, lexical, signals, frozenset(candidates))
 
 
 def score_candidates(snapshot: Snapshot, found: Candidates, config: RetrievalConfig) -> list[ScoredChunk]:

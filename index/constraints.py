@@ -105,9 +105,12 @@ def names_in(document_texts: Iterable[str]) -> Names:
     lone: set[int] = set()
     countries: set[str] = set()
     for text in document_texts:
-        numbers |= numbers_in(text)
-        numbers |= {year + step for year in dated_years(text) for step in (-1, 1)}
+        # Read once: the text without its ranges and dates, then the digits of those (a report's names are
+        # read at the first question after a build that touches it, on the answer path).
+        in_ranges = _RANGE_OR_DATE.findall(text)
         lone |= numbers_in(_RANGE_OR_DATE.sub(" ", text))
+        numbers |= lone | {int(d) for span in in_ranges for d in _DIGITS.findall(span) if len(d) <= 9}
+        numbers |= {year + step for year in dated_years(text) for step in (-1, 1)}
         countries |= countries_in(text)
     return Names(frozenset(numbers), frozenset(countries), frozenset(lone))
 

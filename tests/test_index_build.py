@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index import lexical
 from index.lexical import BM25Index, Stemmer, words_outside
 from index.store import BuildInProgress
 from tests.conftest import FIXTURES, FakeEmbedder
@@ -189,11 +190,19 @@ def test_a_missing_documents_folder_never_empties_the_index(documents: Path, mak
     assert mistyped.load().version == "v000001" and len(mistyped.snapshot.documents) == 1
 
 
-def test_the_lexical_index_holds_each_chunks_words_read_once(folder: Path, make_engine) -> None:
+def test_the_lexical_index_holds_each_chunks_words_read_once(folder: Path, make_engine, monkeypatch) -> None:
     # A chunk's terms are its sentences' terms added up (no text read twice): the same BM25 weights as
     # reading every chunk's text again, which is what a question's words are matched against.
+    read: list[str] = []
+    term_rows = lexical._term_rows
+    monkeypatch.setattr(
+        lexical, "_term_rows", lambda texts, *args, **kw: read.extend(texts) or term_rows(texts, *args, **kw)
+    )
     engine = make_engine(folder)
     engine.build()
+    monkeypatch.undo()
+    several = [t for c, t in enumerate(engine.snapshot.chunk_text) if len(engine.snapshot.sentences_of(c)) > 1]
+    assert several and not set(several) & set(read)  # no chunk of several sentences was read as a whole
     snapshot = engine.snapshot
     sentences = [
         snapshot.chunk_text[int(snapshot.sentence_chunk[i])][int(a) : int(b)]
